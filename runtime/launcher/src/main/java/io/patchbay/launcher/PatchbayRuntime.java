@@ -1,0 +1,166 @@
+package io.patchbay.launcher;
+
+import io.patchbay.attach.AttachProtocol;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+
+/**
+ * Runs one Felix framework on one data folder until it stops.
+ *
+ * <p>Order of work, each step only after the previous one succeeded, so that a refused start
+ * changes nothing: take the data folder's lock, check the HTTP port is free, create the
+ * framework on the folder's bundle cache, install the initial bundle set only if the cache
+ * does not hold it yet (a later boot starts what the cache holds, so patched bundles stay
+ * patched), then start. SIGTERM (or any JVM shutdown) stops the framework cleanly first.
+ */
+final class PatchbayRuntime {
+
+    /** Framework property: the data folder, for Patchbay's own bundles. */
+    static final String DATA_PROPERTY = "patchbay.data";
+    /** Framework property: the Unix socket that {@code patchbay console} attaches to. */
+    static final String CONSOLE_SOCKET_PROPERTY = "patchbay.console.socket";
+    static final long STOP_TIMEOUT_MILLIS = 30_000;
+
+    private final LaunchOptions options;
+    private final PrintStream out;
+
+    PatchbayRuntime(LaunchOptions options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    /** @return the process exit status */
+    int run() throws LaunchException {
+        try (DataFolder data = DataFolder.open(options.data())) {
+            checkPortFree(options.httpHost(), options.httpPort());
+            Framework framework = newFramework(data);
+            try {
+                framework.init();
+                boolean firstBoot = !Files.exists(data.provisionedMarker());
+                if (firstBoot) {
+                    int installed = new InitialBundles(options.home()).installMissing(framework.getBundleContext());
+                    Files.writeString(data.provisionedMarker(), "initial bundle set installed\n");
+                    out.println("Patchbay: first boot, installed " + installed + " bundles into " + data.bundleCache());
+                }
+                Thread stopper = new Thread(() -> stopOnShutdown(framework), "patchbay-shutdown");
+                Runtime.getRuntime().addShutdownHook(stopper);
+                framework.start();
+            } catch (BundleException | IOException e) {
+                stopQuietly(framework);
+                throw new LaunchException(LaunchException.FAILED, "cannot start the framework: " + e.getMessage(), e);
+            } catch (LaunchException e) {
+                stopQuietly(framework);
+                throw e;
+            }
+            out.println("Patchbay running: HTTP on http://" + options.httpHost() + ":" + options.httpPort()
+                    + "/, data folder " + data.root()
+                    + (options.interactive() ? "" : ", headless (attach with: patchbay console --data " + data.root() + ")"));
+            return awaitStop(framework);
+        }
+    }
+
+    private int awaitStop(Framework framework) throws LaunchException {
+        try {
+            FrameworkEvent event = framework.waitForStop(0);
+            if (event.getType() == FrameworkEvent.ERROR) {
+                throw new LaunchException(LaunchException.FAILED, "framework stopped with an error: "
+                        + (event.getThrowable() == null ? "unknown" : event.getThrowable().getMessage()));
+            }
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return LaunchException.FAILED;
+        }
+    }
+
+    /**
+     * Shutdown hook: a clean framework stop persists bundle states; then halt with status 0,
+     * so that a supervisor (systemd) sees SIGTERM as the orderly stop it is.
+     */
+    private void stopOnShutdown(Framework framework) {
+        if ((framework.getState() & (Framework.STARTING | Framework.ACTIVE)) == 0) {
+            return;
+        }
+        try {
+            framework.stop();
+            framework.waitForStop(STOP_TIMEOUT_MILLIS);
+            out.println("Patchbay stopped.");
+            out.flush();
+        } catch (BundleException | InterruptedException e) {
+            System.err.println("patchbay: framework did not stop cleanly: " + e.getMessage());
+            System.err.flush();
+            return;
+        }
+        Runtime.getRuntime().halt(0);
+    }
+
+    private Framework newFramework(DataFolder data) throws LaunchException {
+        Map<String, String> config = new HashMap<>();
+        config.put(Constants.FRAMEWORK_STORAGE, data.bundleCache().toString());
+        config.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(InitialBundles.APPLICATION_START_LEVEL));
+        // Bundles installed later (patches) belong to the application level unless told otherwise.
+        config.put("felix.startlevel.bundle", Integer.toString(InitialBundles.APPLICATION_START_LEVEL));
+        config.put("felix.log.level", "1");
+        config.put(DATA_PROPERTY, data.root().toString());
+        data.runFolder();
+        config.put(CONSOLE_SOCKET_PROPERTY, data.root().resolve(AttachProtocol.SOCKET_PATH_IN_DATA).toString());
+        config.put("felix.cm.dir", data.configuration().toString());
+        config.put("org.osgi.service.http.port", Integer.toString(options.httpPort()));
+        config.put("org.apache.felix.http.host", options.httpHost());
+        config.put("org.apache.felix.http.jetty.sendServerHeader", "false");
+        config.put("ds.loglevel", "warn");
+        // The Gogo shell owns this terminal only when there is one; headless it must neither
+        // read standard input nor stop the framework when its (empty) script ends.
+        config.put("gosh.args", options.interactive() ? "" : "--nointeractive --noshutdown");
+        // Gogo reads these from system properties: Patchbay's profile in etc/, and no warning
+        // about a dumb terminal when there is no terminal to be had.
+        System.setProperty("gosh.home", System.getProperty("gosh.home", options.home().toString()));
+        if (!options.interactive()) {
+            System.setProperty("org.jline.terminal.dumb", "true");
+        }
+        for (String name : System.getProperties().stringPropertyNames()) {
+            // -Dfelix.*, -Dorg.osgi.* and -Dorg.apache.felix.* on the java command line win over the defaults.
+            if (name.startsWith("felix.") || name.startsWith("org.osgi.") || name.startsWith("org.apache.felix.")) {
+                config.put(name, System.getProperty(name));
+            }
+        }
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new LaunchException(LaunchException.FAILED,
+                        "no OSGi framework on the class path (lib/ is incomplete)"));
+        return factory.newFramework(config);
+    }
+
+    /**
+     * Refuses to start when something already listens on the HTTP port: the HTTP bundle would
+     * only log that it cannot bind, and the operator would find a runtime without its API.
+     */
+    static void checkPortFree(String host, int port) throws LaunchException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new LaunchException(LaunchException.ENVIRONMENT, "HTTP port " + port + " on " + host
+                    + " is already in use; stop what holds it or choose another with --http-port");
+        }
+    }
+
+    private static void stopQuietly(Framework framework) {
+        try {
+            framework.stop();
+            framework.waitForStop(STOP_TIMEOUT_MILLIS);
+        } catch (BundleException | InterruptedException | RuntimeException e) {
+            // already failing; the original error is the one to report
+        }
+    }
+}
