@@ -17,9 +17,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  * one process owns a data folder at a time, enforced by an OS file lock on {@code patchbay.lock}
  * that the kernel releases when the process dies, so a crash never leaves a stale lock.
  *
- * <p>Opening checks everything before anything is written, so a refused start leaves the
- * folder exactly as it was; the lock file's content (the owner's pid) is replaced only once
- * the lock is held.
+ * <p>Opening checks and locks but writes nothing, so a refused start leaves the folder exactly
+ * as it was; the owner's pid goes into the lock file ({@link #recordOwner()}) only once the
+ * runtime is sure to start.
  */
 final class DataFolder implements AutoCloseable {
 
@@ -74,15 +74,21 @@ final class DataFolder implements AutoCloseable {
             throw environment("data folder " + root + " is in use by a running instance"
                     + (owner.isEmpty() ? "" : " (pid " + owner + ")"));
         }
+        return new DataFolder(root, channel, lock);
+    }
+
+    /**
+     * Writes this process's pid into the lock file, for the error a second instance prints.
+     * Called only once every other check has passed, so a refused start changes nothing.
+     */
+    void recordOwner() throws LaunchException {
         try {
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
-            channel.force(true);
+            lockChannel.truncate(0);
+            lockChannel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+            lockChannel.force(true);
         } catch (IOException e) {
-            close(channel);
             throw environment("data folder " + root + " is not writable (" + reason(e) + ")");
         }
-        return new DataFolder(root, channel, lock);
     }
 
     Path root() {

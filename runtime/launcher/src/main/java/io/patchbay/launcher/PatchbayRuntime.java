@@ -44,6 +44,7 @@ final class PatchbayRuntime {
     int run() throws LaunchException {
         try (DataFolder data = DataFolder.open(options.data())) {
             checkPortFree(options.httpHost(), options.httpPort());
+            data.recordOwner();
             Framework framework = newFramework(data);
             try {
                 framework.init();

@@ -1,0 +1,128 @@
+package io.patchbay.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The built distribution run as an operator runs it: {@code bin/patchbay} as a separate process,
+ * with standard input not a terminal (so headless), output captured to files.
+ */
+public final class RuntimeProcess implements AutoCloseable {
+
+    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    /** What a finished command left behind. */
+    public record Result(int exitStatus, String out, String err) {
+    }
+
+    private final Path home;
+    private final Path data;
+    private final int port;
+    private final Path out;
+    private final Path err;
+    private Process process;
+
+    private RuntimeProcess(Path home, Path data, int port, Path logs) {
+        this.home = home;
+        this.data = data;
+        this.port = port;
+        this.out = logs.resolve("runtime-" + port + ".out");
+        this.err = logs.resolve("runtime-" + port + ".err");
+    }
+
+    /** Starts {@code bin/patchbay --data DATA --http-port PORT} and waits until {@code /status} answers. */
+    public static RuntimeProcess start(Path data, int port, Path logs) throws Exception {
+        RuntimeProcess runtime = new RuntimeProcess(PatchbayTestConfiguration.distribution(), data, port, logs);
+        runtime.process = new ProcessBuilder(runtime.command("--data", data.toString(), "--http-port", Integer.toString(port)))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(runtime.out.toFile())
+                .redirectError(runtime.err.toFile())
+                .start();
+        try {
+            Await.until("the runtime to serve /status on port " + port, START_TIMEOUT, () -> {
+                if (!runtime.process.isAlive()) {
+                    throw new AssertionError("runtime exited with " + runtime.process.exitValue() + ": " + runtime.err());
+                }
+                Http.Response response = Http.tryGet(port, "/status");
+                return response != null && response.status() == 200;
+            });
+        } catch (Throwable e) {
+            runtime.close();
+            throw e;
+        }
+        return runtime;
+    }
+
+    /** Runs {@code bin/patchbay ARGS} to completion (an attempt to start that should be refused, or a console). */
+    public static Result run(Path logs, String... args) throws Exception {
+        Path home = PatchbayTestConfiguration.distribution();
+        Path stdout = Files.createTempFile(logs, "run", ".out");
+        Path stderr = Files.createTempFile(logs, "run", ".err");
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/patchbay").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/patchbay " + String.join(" ", args) + " did not finish in 60 s");
+        }
+        return new Result(p.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    }
+
+    /** {@code bin/patchbay console --data DATA -c COMMAND} against this runtime. */
+    public Result console(Path logs, String command) throws Exception {
+        return run(logs, "console", "--data", data.toString(), "-c", command);
+    }
+
+    /** Sends SIGTERM, as systemd does, and waits for the process to end. */
+    public int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("runtime did not stop within 60 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String out() throws IOException {
+        return Files.readString(out, StandardCharsets.UTF_8);
+    }
+
+    public String err() throws IOException {
+        return Files.readString(err, StandardCharsets.UTF_8);
+    }
+
+    private List<String> command(String... args) {
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/patchbay").toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+}
