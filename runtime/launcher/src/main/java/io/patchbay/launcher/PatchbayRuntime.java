@@ -34,6 +34,8 @@ final class PatchbayRuntime {
 
     private final LaunchOptions options;
     private final PrintStream out;
+    /** Set by the shutdown hook, which then reports the stop itself. */
+    private volatile boolean shutdownHookStopping;
 
     PatchbayRuntime(LaunchOptions options, PrintStream out) {
         this.options = options;
@@ -56,7 +58,16 @@ final class PatchbayRuntime {
                 }
                 Thread stopper = new Thread(() -> stopOnShutdown(framework), "patchbay-shutdown");
                 Runtime.getRuntime().addShutdownHook(stopper);
+                // Said before start: on a terminal the console prompt follows at once.
+                out.println("Patchbay: HTTP on http://" + options.httpHost() + ":" + options.httpPort()
+                        + "/, data folder " + data.root() + (options.interactive()
+                                ? ". Type 'exit' or press Ctrl-D to stop."
+                                : ", headless; attach with: patchbay console --data " + data.root()));
+                long started = System.nanoTime();
                 framework.start();
+                if (!options.interactive()) {
+                    out.println("Patchbay started in " + (System.nanoTime() - started) / 1_000_000 + " ms.");
+                }
             } catch (BundleException | IOException e) {
                 stopQuietly(framework);
                 throw new LaunchException(LaunchException.FAILED, "cannot start the framework: " + e.getMessage(), e);
@@ -64,9 +75,6 @@ final class PatchbayRuntime {
                 stopQuietly(framework);
                 throw e;
             }
-            out.println("Patchbay running: HTTP on http://" + options.httpHost() + ":" + options.httpPort()
-                    + "/, data folder " + data.root()
-                    + (options.interactive() ? "" : ", headless (attach with: patchbay console --data " + data.root() + ")"));
             return awaitStop(framework);
         }
     }
@@ -77,6 +85,9 @@ final class PatchbayRuntime {
             if (event.getType() == FrameworkEvent.ERROR) {
                 throw new LaunchException(LaunchException.FAILED, "framework stopped with an error: "
                         + (event.getThrowable() == null ? "unknown" : event.getThrowable().getMessage()));
+            }
+            if (!shutdownHookStopping) {
+                out.println("Patchbay stopped.");
             }
             return 0;
         } catch (InterruptedException e) {
@@ -93,6 +104,7 @@ final class PatchbayRuntime {
         if ((framework.getState() & (Framework.STARTING | Framework.ACTIVE)) == 0) {
             return;
         }
+        shutdownHookStopping = true;
         try {
             framework.stop();
             framework.waitForStop(STOP_TIMEOUT_MILLIS);
