@@ -3,45 +3,27 @@ package io.patchbay.it;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
-import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /** The demo appliance comes up in a real Felix: every bundle and component active, HTTP answering. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ApplicationIT {
+public class ApplicationIT extends InFrameworkTest {
 
     static final List<String> DEMO_BUNDLES = List.of("io.patchbay.demo.api", "io.patchbay.demo.control",
             "io.patchbay.demo.policy", "io.patchbay.demo.sensor", "io.patchbay.demo.web");
-    static final Duration STARTUP = Duration.ofSeconds(20);
-
-    @Inject
-    BundleContext context;
-
-    @Inject
-    ServiceComponentRuntime scr;
-
-    @Configuration
-    public Option[] configuration() {
-        return PatchbayTestConfiguration.application();
-    }
 
     @Test
     public void everyBundleIsActive() {
@@ -116,12 +98,4 @@ public class ApplicationIT {
         }
     }
 
-    private int port() {
-        return Integer.parseInt(context.getProperty(PatchbayTestConfiguration.HTTP_PORT));
-    }
-
-    static Http.Response okOrNull(int port, String path) throws InterruptedException {
-        Http.Response response = Http.tryGet(port, path);
-        return response != null && response.status() == 200 ? response : null;
-    }
 }

@@ -5,27 +5,21 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.Version;
 import org.osgi.framework.wiring.FrameworkWiring;
-import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 
 /**
@@ -35,30 +29,19 @@ import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class LiveSwapIT {
+public class LiveSwapIT extends InFrameworkTest {
 
     static final String POLICY = "io.patchbay.demo.policy";
     static final String CONTROL_LOOP = "io.patchbay.demo.control.HeatingControlLoop";
 
-    @Inject
-    BundleContext context;
-
-    @Inject
-    ServiceComponentRuntime scr;
-
-    @Configuration
-    public Option[] configuration() {
-        return PatchbayTestConfiguration.application();
-    }
-
     @Test
     public void updatingThePolicyAndRefreshingItsClosureFixesTheBugWhileTheLoopRuns() throws Exception {
-        int port = Integer.parseInt(context.getProperty(PatchbayTestConfiguration.HTTP_PORT));
-        Http.Response before = Await.until("GET /decide", ApplicationIT.STARTUP,
-                () -> ApplicationIT.okOrNull(port, "/decide?celsius=-5"));
+        int port = port();
+        Http.Response before = Await.until("GET /decide", STARTUP,
+                () -> okOrNull(port, "/decide?celsius=-5"));
         assertEquals("the 1.0.0 bug is there before the swap", "OFF", heater(before));
-        long controlLoopId = Await.until("the control loop to be active", ApplicationIT.STARTUP, this::controlLoopId);
-        long readingsBefore = Await.until("the control loop to count", ApplicationIT.STARTUP,
+        long controlLoopId = Await.until("the control loop to be active", STARTUP, this::controlLoopId);
+        long readingsBefore = Await.until("the control loop to count", STARTUP,
                 () -> {
                     long n = Http.get(port, "/status").number("readings");
                     return n > 0 ? n : null;
@@ -81,15 +64,15 @@ public class LiveSwapIT {
 
         assertEquals(new Version(1, 0, 1), policy.getVersion());
         assertEquals(Bundle.ACTIVE, policy.getState());
-        Http.Response after = Await.until("/decide to answer ON below freezing", ApplicationIT.STARTUP, () -> {
-            Http.Response r = ApplicationIT.okOrNull(port, "/decide?celsius=-5");
+        Http.Response after = Await.until("/decide to answer ON below freezing", STARTUP, () -> {
+            Http.Response r = okOrNull(port, "/decide?celsius=-5");
             return r != null && "ON".equals(heater(r)) ? r : null;
         });
         assertEquals("{\"celsius\":-5.0,\"heater\":\"ON\"}\n", after.body());
 
         // The control loop was neither restarted nor reset: same component instance, totals carried on.
         assertEquals(controlLoopId, (long) controlLoopId());
-        long readingsAfter = Await.until("the control loop to keep counting", ApplicationIT.STARTUP, () -> {
+        long readingsAfter = Await.until("the control loop to keep counting", STARTUP, () -> {
             long n = Http.get(port, "/status").number("readings");
             return n > readingsBefore ? n : null;
         });

@@ -1,0 +1,39 @@
+package io.patchbay.it;
+
+import java.time.Duration;
+import javax.inject.Inject;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+
+/**
+ * Base of the Pax Exam tests: the demo appliance in a real Felix ({@link PatchbayTestConfiguration}),
+ * with the framework and SCR injected.
+ */
+public abstract class InFrameworkTest {
+
+    static final Duration STARTUP = Duration.ofSeconds(20);
+
+    @Inject
+    protected BundleContext context;
+
+    @Inject
+    protected ServiceComponentRuntime scr;
+
+    @Configuration
+    public Option[] configuration() {
+        return PatchbayTestConfiguration.application();
+    }
+
+    /** @return the port the framework's HTTP server listens on */
+    protected int port() {
+        return Integer.parseInt(context.getProperty(PatchbayTestConfiguration.HTTP_PORT));
+    }
+
+    /** @return the response when it is a 200, else null (to poll with {@link Await}) */
+    static Http.Response okOrNull(int port, String path) throws InterruptedException {
+        Http.Response response = Http.tryGet(port, path);
+        return response != null && response.status() == 200 ? response : null;
+    }
+}
