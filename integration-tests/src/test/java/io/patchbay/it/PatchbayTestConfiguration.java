@@ -48,6 +48,11 @@ public final class PatchbayTestConfiguration {
         options.add(frameworkProperty(HTTP_PORT).value(Integer.toString(FreePort.pick())));
         options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
         options.add(frameworkProperty("ds.loglevel").value("warn"));
+        // The patch engine keeps its journal and store in the data folder and reads the trust
+        // store and the initial jars from the distribution, as under the launcher.
+        options.add(frameworkProperty("patchbay.data").value(freshDataFolder().toString()));
+        options.add(frameworkProperty("patchbay.home").value(distribution().toString()));
+        options.add(frameworkProperty("felix.startlevel.bundle").value("2"));
         for (Path jar : platformBundles()) {
             options.add(bundle(jar.toUri().toString()));
         }
@@ -55,6 +60,28 @@ public final class PatchbayTestConfiguration {
             options.add(bundle(builtJar(property).toUri().toString()));
         }
         return options.toArray(new Option[0]);
+    }
+
+    /** @return a patch the build produced in patch-bundles/target/patches */
+    public static Path patch(String fileName) {
+        String folder = System.getProperty("patchbay.patches");
+        if (folder == null) {
+            throw new IllegalStateException("system property patchbay.patches is not set: run the tests with mvn verify");
+        }
+        Path patch = Path.of(folder, fileName);
+        if (!Files.isRegularFile(patch)) {
+            throw new IllegalStateException(patch + " does not exist: build patch-bundles first");
+        }
+        return patch;
+    }
+
+    private static Path freshDataFolder() {
+        try {
+            Path target = Files.createDirectories(Path.of("target", "pax-data")).toAbsolutePath();
+            return Files.createTempDirectory(target, "data-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** @return the jar a module of this build produced, named by a failsafe system property */

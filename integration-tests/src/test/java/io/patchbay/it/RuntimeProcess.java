@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,18 +34,26 @@ public final class RuntimeProcess implements AutoCloseable {
         this.home = home;
         this.data = data;
         this.port = port;
-        this.out = logs.resolve("runtime-" + port + ".out");
-        this.err = logs.resolve("runtime-" + port + ".err");
+        long started = System.nanoTime();
+        this.out = logs.resolve("runtime-" + port + "-" + started + ".out");
+        this.err = logs.resolve("runtime-" + port + "-" + started + ".err");
     }
 
     /** Starts {@code bin/patchbay --data DATA --http-port PORT} and waits until {@code /status} answers. */
     public static RuntimeProcess start(Path data, int port, Path logs) throws Exception {
+        return start(data, port, logs, Map.of());
+    }
+
+    /** The same, with extra environment variables (such as PATCHBAY_OPTS). */
+    public static RuntimeProcess start(Path data, int port, Path logs, Map<String, String> environment) throws Exception {
         RuntimeProcess runtime = new RuntimeProcess(PatchbayTestConfiguration.distribution(), data, port, logs);
-        runtime.process = new ProcessBuilder(runtime.command("--data", data.toString(), "--http-port", Integer.toString(port)))
+        ProcessBuilder builder = new ProcessBuilder(runtime.command("--data", data.toString(), "--http-port",
+                Integer.toString(port)))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(runtime.out.toFile())
-                .redirectError(runtime.err.toFile())
-                .start();
+                .redirectError(runtime.err.toFile());
+        builder.environment().putAll(environment);
+        runtime.process = builder.start();
         try {
             Await.until("the runtime to serve /status on port " + port, START_TIMEOUT, () -> {
                 if (!runtime.process.isAlive()) {
@@ -92,6 +101,12 @@ public final class RuntimeProcess implements AutoCloseable {
             throw new AssertionError("runtime did not stop within 60 s of SIGTERM");
         }
         return process.exitValue();
+    }
+
+    /** Kills the process with SIGKILL, as a power cut or the OOM killer would, and waits for it. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     public int port() {

@@ -9,7 +9,9 @@ import java.io.IOException;
  * The wire format between {@code patchbay console} and the runtime's console socket: a
  * sequence of frames, each a type byte, a length (int) and that many bytes.
  * <ul>
- * <li>client to runtime: {@link #COMMAND} (a Gogo command line, UTF-8);</li>
+ * <li>client to runtime: first one {@link #HELLO} ({@code user=NAME\ncwd=PATH}: who is at the
+ *     console and where relative file names start), then {@link #COMMAND}s (a Gogo command
+ *     line, UTF-8);</li>
  * <li>runtime to client: {@link #OUT} and {@link #ERR} (output bytes as they come), then one
  *     {@link #EXIT} whose 4 bytes are the command's status: 0 for success.</li>
  * </ul>
@@ -18,6 +20,7 @@ import java.io.IOException;
  */
 public final class AttachProtocol {
 
+    public static final byte HELLO = 'H';
     public static final byte COMMAND = 'C';
     public static final byte OUT = 'O';
     public static final byte ERR = 'E';

@@ -51,6 +51,9 @@ public final class ConsoleClient {
         try (SocketChannel channel = connect(data)) {
             DataInputStream in = new DataInputStream(Channels.newInputStream(channel));
             DataOutputStream toRuntime = new DataOutputStream(Channels.newOutputStream(channel));
+            byte[] hello = ("user=" + System.getProperty("user.name") + "\ncwd=" + Path.of("").toAbsolutePath())
+                    .getBytes(StandardCharsets.UTF_8);
+            AttachProtocol.write(toRuntime, AttachProtocol.HELLO, hello, 0, hello.length);
             if (command != null) {
                 return execute(command, in, toRuntime, out, err);
             }

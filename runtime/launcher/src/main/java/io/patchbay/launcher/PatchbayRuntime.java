@@ -28,6 +28,8 @@ final class PatchbayRuntime {
 
     /** Framework property: the data folder, for Patchbay's own bundles. */
     static final String DATA_PROPERTY = "patchbay.data";
+    /** Framework property: the distribution folder (initial bundles, trust store). */
+    static final String HOME_PROPERTY = "patchbay.home";
     /** Framework property: the Unix socket that {@code patchbay console} attaches to. */
     static final String CONSOLE_SOCKET_PROPERTY = "patchbay.console.socket";
     static final long STOP_TIMEOUT_MILLIS = 30_000;
@@ -126,6 +128,7 @@ final class PatchbayRuntime {
         config.put("felix.startlevel.bundle", Integer.toString(InitialBundles.APPLICATION_START_LEVEL));
         config.put("felix.log.level", "1");
         config.put(DATA_PROPERTY, data.root().toString());
+        config.put(HOME_PROPERTY, options.home().toString());
         data.runFolder();
         config.put(CONSOLE_SOCKET_PROPERTY, data.root().resolve(AttachProtocol.SOCKET_PATH_IN_DATA).toString());
         config.put("felix.cm.dir", data.configuration().toString());

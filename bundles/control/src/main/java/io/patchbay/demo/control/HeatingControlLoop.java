@@ -5,6 +5,8 @@ import io.patchbay.demo.api.ControlTotals;
 import io.patchbay.demo.api.Heater;
 import io.patchbay.demo.api.HeatingPolicy;
 import io.patchbay.demo.api.TemperatureSensor;
+import io.patchbay.patch.HealthCheck;
+import io.patchbay.patch.HealthResult;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,10 +26,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * reading. The policy reference is dynamic, greedy and optional: when a policy is replaced the
  * loop keeps running and its totals keep counting; while there is no policy at all the heater
  * stays off and the reading is counted as {@code withoutPolicy}.
+ *
+ * <p>It is also the appliance's {@link HealthCheck}: unhealthy when any of the last few
+ * decisions it asked a policy for failed, so a patch that breaks the policy is rolled back.
  */
-@Component(immediate = true)
+@Component(immediate = true, service = {ControlLoop.class, HealthCheck.class},
+        property = "name=demo control loop: recent policy decisions")
 @Designate(ocd = HeatingControlLoop.Config.class)
-public class HeatingControlLoop implements ControlLoop {
+public class HeatingControlLoop implements ControlLoop, HealthCheck {
 
     @ObjectClassDefinition(name = "Patchbay demo control loop")
     public @interface Config {
@@ -68,6 +74,14 @@ public class HeatingControlLoop implements ControlLoop {
         return totals.snapshot();
     }
 
+    @Override
+    public HealthResult check() {
+        int failed = totals.recentFailures();
+        return failed == 0
+                ? HealthResult.ok("the last " + Totals.RECENT + " policy decisions succeeded")
+                : HealthResult.failed(failed + " of the last " + Totals.RECENT + " policy decisions failed");
+    }
+
     /** One reading. Never throws: an exception would cancel the schedule. */
     void tick() {
         try {
@@ -92,6 +106,11 @@ public class HeatingControlLoop implements ControlLoop {
 
     /** Mutable totals behind one lock, so a snapshot is always consistent. */
     static final class Totals {
+        /** How many recent decisions the health check looks at. */
+        static final int RECENT = 5;
+
+        private final boolean[] recent = new boolean[RECENT];
+        private int next;
         private long readings;
         private long heaterOn;
         private long heaterOff;
@@ -109,6 +128,7 @@ public class HeatingControlLoop implements ControlLoop {
             }
             lastCelsius = celsius;
             lastDecision = decision;
+            remember(false);
         }
 
         synchronized void recordWithoutPolicy(double celsius) {
@@ -123,6 +143,21 @@ public class HeatingControlLoop implements ControlLoop {
             policyFailures++;
             lastCelsius = celsius;
             lastDecision = Heater.OFF;
+            remember(true);
+        }
+
+        private void remember(boolean failed) {
+            recent[next] = failed;
+            next = (next + 1) % RECENT;
+        }
+
+        /** @return how many of the last {@link #RECENT} decisions asked of a policy failed */
+        synchronized int recentFailures() {
+            int failed = 0;
+            for (boolean f : recent) {
+                failed += f ? 1 : 0;
+            }
+            return failed;
         }
 
         synchronized ControlTotals snapshot() {

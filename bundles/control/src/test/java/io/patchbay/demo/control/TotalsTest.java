@@ -29,6 +29,20 @@ class TotalsTest {
     }
 
     @Test
+    void recentFailuresForgetOldOnes() {
+        HeatingControlLoop.Totals totals = new HeatingControlLoop.Totals();
+        totals.recordPolicyFailure(-1.0);
+        totals.recordPolicyFailure(-1.0);
+        assertEquals(2, totals.recentFailures());
+        totals.recordWithoutPolicy(-1.0);
+        assertEquals(2, totals.recentFailures(), "a reading without a policy is not a failed decision");
+        for (int i = 0; i < HeatingControlLoop.Totals.RECENT; i++) {
+            totals.recordDecision(5.0, Heater.ON);
+        }
+        assertEquals(0, totals.recentFailures());
+    }
+
+    @Test
     void startsEmpty() {
         ControlTotals snapshot = new HeatingControlLoop.Totals().snapshot();
         assertEquals(0, snapshot.readings());

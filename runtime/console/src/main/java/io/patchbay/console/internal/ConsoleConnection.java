@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
@@ -23,6 +24,8 @@ import org.apache.felix.service.command.Converter;
 final class ConsoleConnection {
 
     static final int FAILED = 1;
+    /** Session variable naming who is at the console, read by commands that journal operations. */
+    static final String OPERATOR_VARIABLE = "patchbay.operator";
 
     private final CommandProcessor processor;
     private final SocketChannel channel;
@@ -42,6 +45,10 @@ final class ConsoleConnection {
             try {
                 AttachProtocol.Frame frame;
                 while ((frame = AttachProtocol.read(in)) != null) {
+                    if (frame.type() == AttachProtocol.HELLO) {
+                        greet(session, new String(frame.payload(), StandardCharsets.UTF_8));
+                        continue;
+                    }
                     if (frame.type() != AttachProtocol.COMMAND) {
                         throw new IOException("unexpected console frame type " + frame.type());
                     }
@@ -56,6 +63,25 @@ final class ConsoleConnection {
             }
         } catch (IOException e) {
             // The client went away or spoke nonsense; either way this connection is over.
+        }
+    }
+
+    /**
+     * Takes the client's user (for the journal's record of who asked; the socket is owner-only,
+     * so only the runtime's own user, or root, gets this far) and working folder, so that
+     * relative file names mean what the operator's shell means.
+     */
+    private static void greet(CommandSession session, String hello) {
+        for (String line : hello.split("\n")) {
+            if (line.startsWith("user=")) {
+                session.put(OPERATOR_VARIABLE, "console:" + line.substring(5));
+            } else if (line.startsWith("cwd=")) {
+                try {
+                    session.currentDir(Path.of(line.substring(4)));
+                } catch (RuntimeException e) {
+                    // Not a usable path: relative names resolve against the runtime's folder.
+                }
+            }
         }
     }
 

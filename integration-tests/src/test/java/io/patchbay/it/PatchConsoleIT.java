@@ -1,0 +1,143 @@
+package io.patchbay.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The patch commands against the built distribution as a real process: apply and roll back from
+ * {@code console -c}, both surviving a restart; a refusal as a failed command with one line; and
+ * crash recovery: the runtime killed (SIGKILL) at each journal step of a multi-bundle patch
+ * restarts at the last committed level with the last committed bundle set.
+ */
+class PatchConsoleIT {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static Path logs;
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void logFolder() throws Exception {
+        logs = Files.createDirectories(Path.of("target", "e2e-logs")).toAbsolutePath();
+    }
+
+    @Test
+    void applyAndRollbackFromTheConsoleSurviveRestarts() throws Exception {
+        Path data = temp.resolve("data");
+        int port = FreePort.pick();
+        String fix = PatchbayTestConfiguration.patch("policy-fix.dp").toString();
+        try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs)) {
+            assertTrue(heater(port).equals("OFF"));
+            RuntimeProcess.Result apply = runtime.console(logs, "patch:apply " + fix);
+            assertEquals(0, apply.exitStatus(), apply.out() + apply.err());
+            for (String stage : List.of("RECEIVE", "VERIFY", "PLAN", "APPLY", "HEALTH", "COMMIT")) {
+                assertTrue(apply.out().contains("  " + stage + " "), apply.out());
+            }
+            assertTrue(apply.out().contains("Committed: the runtime is at level 1."), apply.out());
+            Await.until("the fix to answer", TIMEOUT, () -> heater(port).equals("ON"));
+            assertEquals(0, runtime.terminate());
+        }
+        try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs)) {
+            Await.until("the fix to answer after a restart", TIMEOUT, () -> heater(port).equals("ON"));
+            RuntimeProcess.Result status = runtime.console(logs, "patch:status");
+            assertTrue(status.out().startsWith("Patch level 1: apply io.patchbay.demo.policy-fix 1.0.0"), status.out());
+
+            RuntimeProcess.Result rollback = runtime.console(logs, "patch:rollback");
+            assertEquals(0, rollback.exitStatus(), rollback.out() + rollback.err());
+            assertTrue(rollback.out().contains("Committed: the runtime is at level 2 (the bundles of level 0)."),
+                    rollback.out());
+            Await.until("the bug to be back", TIMEOUT, () -> heater(port).equals("OFF"));
+            assertEquals(0, runtime.terminate());
+        }
+        try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs)) {
+            Await.until("the rollback to hold after a restart", TIMEOUT, () -> heater(port).equals("OFF"));
+            RuntimeProcess.Result history = runtime.console(logs, "patch:history");
+            assertEquals(0, history.exitStatus(), history.err());
+            assertTrue(history.out().contains("apply"), history.out());
+            assertTrue(history.out().contains("rollback"), history.out());
+            assertTrue(history.out().contains("console:"), "who asked is recorded: " + history.out());
+        }
+    }
+
+    @Test
+    void aRefusedPatchIsAFailedCommandWithOneLineAndChangesNothing() throws Exception {
+        Path data = temp.resolve("data");
+        int port = FreePort.pick();
+        try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs)) {
+            String before = runtime.console(logs, "lb -s").out();
+            RuntimeProcess.Result refused = runtime.console(logs, "patch:apply "
+                    + PatchbayTestConfiguration.patch("policy-fix-unsigned.dp"));
+            assertEquals(1, refused.exitStatus());
+            assertEquals("Error: patch policy-fix-unsigned.dp is not signed (entry bundles/io.patchbay.demo.policy-1.0.1.jar"
+                    + " has no signature); unsigned patches are not allowed\n", refused.err().replaceAll("\\s+\\z", "\n")
+                            .lines().filter(l -> l.startsWith("Error:")).findFirst().orElse(refused.err()) + "\n");
+            RuntimeProcess.Result missing = runtime.console(logs, "patch:apply /nonexistent/patch.dp");
+            assertEquals(1, missing.exitStatus());
+            assertTrue(missing.err().contains("Error: patch file /nonexistent/patch.dp does not exist"), missing.err());
+            assertEquals(before, runtime.console(logs, "lb -s").out());
+            assertEquals("OFF", heater(port));
+        }
+    }
+
+    /**
+     * Kills the runtime at one journal step of the two-bundle appliance patch and restarts it:
+     * before the level is recorded the patch is undone; once it is recorded the patch stays.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"begin", "updated io.patchbay.demo.policy", "updated io.patchbay.demo.sensor", "refreshed",
+        "started", "healthy", "level-recorded"})
+    void aRuntimeKilledAtAnyJournalStepRestartsAtTheLastCommittedLevel(String step) throws Exception {
+        Path data = temp.resolve("data");
+        int port = FreePort.pick();
+        String patch = PatchbayTestConfiguration.patch("appliance-1.0.0.dp").toString();
+        try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs,
+                Map.of("PATCHBAY_OPTS", "-Dpatchbay.test.pauseAt=" + step))) {
+            Process console = new ProcessBuilder(PatchbayTestConfiguration.distribution().resolve("bin/patchbay").toString(),
+                    "console", "--data", data.toString(), "-c", "patch:apply " + patch)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(logs.resolve("crash-console.out").toFile())
+                    .redirectErrorStream(true)
+                    .start();
+            Await.until("the runtime to pause at " + step, TIMEOUT,
+                    () -> runtime.out().contains("PATCHBAY-TEST-PAUSED-AT " + step));
+            runtime.kill();
+            assertTrue(console.waitFor(30, TimeUnit.SECONDS), "the console ends when the runtime dies");
+        }
+        boolean committed = step.equals("level-recorded");
+        try (RuntimeProcess restarted = RuntimeProcess.start(data, port, logs)) {
+            assertTrue(restarted.out().contains("was " + (committed ? "committed" : "rolled back") + " at start"),
+                    restarted.out());
+            String status = Http.get(port, "/status").body();
+            String expected = committed ? "1.0.1" : "1.0.0";
+            for (String bsn : List.of("io.patchbay.demo.policy", "io.patchbay.demo.sensor")) {
+                assertTrue(status.contains("{\"symbolicName\":\"" + bsn + "\",\"version\":\"" + expected
+                        + "\",\"state\":\"ACTIVE\"}"), step + ": " + status);
+            }
+            RuntimeProcess.Result level = restarted.console(logs, "patch:status");
+            assertTrue(level.out().startsWith("Patch level " + (committed ? 1 : 0) + ":"), level.out());
+            RuntimeProcess.Result lb = restarted.console(logs, "lb -s");
+            assertFalse(lb.out().contains("Installed"), "no bundle left half-installed: " + lb.out());
+            assertFalse(lb.out().contains("Resolved  "), "no bundle left stopped: " + lb.out());
+        }
+    }
+
+    private static String heater(int port) throws Exception {
+        String body = Http.get(port, "/decide?celsius=-5").body();
+        return body.contains("\"heater\":\"ON\"") ? "ON" : body.contains("\"heater\":\"OFF\"") ? "OFF" : body;
+    }
+}

@@ -1,0 +1,7 @@
+package io.patchbay.demo.api;
+
+/** What the heater should do. */
+public enum Heater {
+    ON,
+    OFF
+}

@@ -1,0 +1,85 @@
+package io.patchbay.engine.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Content-addressed copies of every bundle jar Patchbay has installed or may restore:
+ * {@code store/<sha256>.jar}. A jar is written to a temporary file, forced to disk and then
+ * renamed into place, so a crash never leaves a partial jar under a real name; an existing name
+ * is never rewritten.
+ */
+final class BundleStore {
+
+    private final Path folder;
+
+    BundleStore(Path folder) throws IOException {
+        this.folder = Files.createDirectories(folder);
+    }
+
+    /** Stores the bytes (if not there yet) and returns their digest. */
+    String put(byte[] jar) throws IOException {
+        String hash = sha256(jar);
+        Path target = path(hash);
+        if (Files.exists(target)) {
+            return hash;
+        }
+        Path temp = Files.createTempFile(folder, "incoming-", ".tmp");
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(jar));
+            channel.force(true);
+        }
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        forceFolder(folder);
+        return hash;
+    }
+
+    boolean contains(String hash) {
+        return hash != null && !hash.isEmpty() && Files.isRegularFile(path(hash));
+    }
+
+    InputStream open(String hash) throws IOException {
+        return Files.newInputStream(path(hash));
+    }
+
+    byte[] read(String hash) throws IOException {
+        return Files.readAllBytes(path(hash));
+    }
+
+    Path path(String hash) {
+        if (!hash.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("not a SHA-256 digest: " + hash);
+        }
+        return folder.resolve(hash + ".jar");
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    /** A rename is durable only once the folder itself is forced (POSIX). */
+    static void forceFolder(Path folder) {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to open folders; the rename stands, only less certainly.
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.patchbay.engine.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.wiring.FrameworkWiring;
+
+/**
+ * Strategy {@code refresh}: carries out a list of changes on the framework, each jar taken from
+ * the store. Updates and uninstalls happen first, then one refresh of exactly the bundles touched
+ * (the framework refreshes their dependency closure, and the engine is never in it), waited for,
+ * then every bundle that should be active is started. Each step is reported before the next one
+ * begins, so the journal shows how far an operation got.
+ */
+final class BundleSwapper {
+
+    static final long REFRESH_TIMEOUT_SECONDS = 120;
+
+    /** Told after each step; may throw to stop (a test hook pauses here). */
+    interface Steps {
+        void step(String name) throws IOException;
+    }
+
+    private final BundleContext context;
+    private final BundleStore store;
+
+    BundleSwapper(BundleContext context, BundleStore store) {
+        this.context = context;
+        this.store = store;
+    }
+
+    /**
+     * @param shouldBeActive symbolic names of bundles that must be active afterwards
+     * @return problems starting bundles (empty when all started); the health gate judges them
+     */
+    List<String> apply(List<Change> changes, Collection<String> shouldBeActive, Steps steps) throws Exception {
+        List<Bundle> touched = new ArrayList<>();
+        List<Bundle> installed = new ArrayList<>();
+        for (Change change : changes) {
+            switch (change.kind()) {
+                case UPDATE -> {
+                    Bundle bundle = require(change.symbolicName());
+                    try (InputStream jar = store.open(change.toHash())) {
+                        bundle.update(jar);
+                    }
+                    touched.add(bundle);
+                    steps.step("updated " + change.symbolicName() + " to " + change.toVersion());
+                }
+                case INSTALL -> {
+                    Bundle bundle;
+                    try (InputStream jar = store.open(change.toHash())) {
+                        bundle = context.installBundle(change.location(), jar);
+                    }
+                    installed.add(bundle);
+                    steps.step("installed " + change.symbolicName() + " " + change.toVersion());
+                }
+                case UNINSTALL -> {
+                    Bundle bundle = require(change.symbolicName());
+                    bundle.uninstall();
+                    touched.add(bundle);
+                    steps.step("uninstalled " + change.symbolicName());
+                }
+                case UNCHANGED -> { }
+            }
+        }
+        if (!touched.isEmpty()) {
+            refresh(touched);
+            steps.step("refreshed");
+        }
+        List<String> problems = new ArrayList<>();
+        List<String> toStart = new ArrayList<>(shouldBeActive);
+        installed.forEach(b -> toStart.add(b.getSymbolicName()));
+        for (String symbolicName : toStart) {
+            Optional<Bundle> bundle = ManagedBundles.find(context, symbolicName);
+            if (bundle.isEmpty() || bundle.get().getHeaders("").get(Constants.FRAGMENT_HOST) != null
+                    || bundle.get().getState() == Bundle.ACTIVE) {
+                continue;
+            }
+            try {
+                bundle.get().start();
+            } catch (BundleException | IllegalStateException e) {
+                problems.add(symbolicName + " did not start: " + rootMessage(e));
+            }
+        }
+        steps.step("started");
+        return problems;
+    }
+
+    private void refresh(Collection<Bundle> bundles) throws Exception {
+        BlockingQueue<FrameworkEvent> done = new ArrayBlockingQueue<>(1);
+        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(bundles, done::offer);
+        FrameworkEvent event = done.poll(REFRESH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (event == null) {
+            throw new IllegalStateException("the framework did not finish refreshing within " + REFRESH_TIMEOUT_SECONDS + " s");
+        }
+        if (event.getType() == FrameworkEvent.ERROR) {
+            throw new IllegalStateException("refresh failed: " + rootMessage(event.getThrowable()));
+        }
+    }
+
+    private Bundle require(String symbolicName) {
+        return ManagedBundles.find(context, symbolicName)
+                .orElseThrow(() -> new IllegalStateException(symbolicName + " is not installed"));
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root != null && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root == null ? null : root.getMessage();
+        return message == null ? String.valueOf(root) : message;
+    }
+}

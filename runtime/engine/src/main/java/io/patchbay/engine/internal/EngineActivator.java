@@ -1,0 +1,120 @@
+package io.patchbay.engine.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.jar.JarInputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleActivator;
+import org.osgi.framework.BundleContext;
+
+/**
+ * Runs before anything else of the engine, synchronously in the framework's start-level thread
+ * at start level 1, so before any application bundle (level 2) starts:
+ * <ol>
+ * <li>on the very first start, records level 0: every managed bundle, with its jar copied into
+ *     the store from the distribution it was installed from;</li>
+ * <li>when the journal holds an operation that began and never ended (the JVM died during a
+ *     patch or a rollback), brings the framework back to the last committed level and records
+ *     how the operation ended.</li>
+ * </ol>
+ * The engine's services start only after this, through Declarative Services.
+ */
+public final class EngineActivator implements BundleActivator {
+
+    @Override
+    public void start(BundleContext context) throws Exception {
+        Path data = EngineFiles.dataFolder(context);
+        if (data == null) {
+            return;
+        }
+        Journal journal = new Journal(EngineFiles.journal(data));
+        try {
+            PatchLedger ledger = new PatchLedger(journal, new BundleStore(EngineFiles.store(data)));
+            if (!ledger.hasLevels()) {
+                ledger.recordLevel(levelZero(context, ledger.store(), EngineFiles.home(context)));
+            }
+            recover(context, ledger);
+        } finally {
+            journal.close();
+        }
+    }
+
+    @Override
+    public void stop(BundleContext context) {
+        // Nothing held: the engine component closes its own journal.
+    }
+
+    static void recover(BundleContext context, PatchLedger ledger) throws Exception {
+        Optional<Journal.Entry> unfinished = ledger.unfinished();
+        if (unfinished.isEmpty()) {
+            return;
+        }
+        Journal.Entry intent = unfinished.get();
+        String id = intent.get("id");
+        LevelState target = ledger.current();
+        boolean committed = target.operation().equals(id);
+        List<Change> changes = LevelDiff.toLevel(context, target, target);
+        Optional<String> missing = LevelDiff.missingFromStore(changes, ledger.store());
+        if (missing.isPresent()) {
+            ledger.end(id, "failed", target.number(), "recovery could not restore level " + target.number() + ": the"
+                    + " store lacks " + missing.get());
+            System.err.println("patchbay: recovery could not restore level " + target.number() + ": the store lacks "
+                    + missing.get());
+            return;
+        }
+        // Application bundles are not started yet at this start level; the framework starts the
+        // persistently started ones when it reaches their level.
+        new BundleSwapper(context, ledger.store()).apply(changes, List.of(), step -> ledger.step(id, "recovery: " + step));
+        String how = committed ? "committed" : "rolled back";
+        ledger.end(id, committed ? "committed" : "recovered", target.number(),
+                "the runtime stopped during this " + intent.get("op") + "; recovered at start: " + how + ", level "
+                        + target.number());
+        System.out.println("Patchbay: an interrupted " + intent.get("op") + " of " + intent.get("subject") + " was "
+                + how + " at start; the runtime is at level " + target.number() + ".");
+    }
+
+    /** Level 0: the managed bundles as first provisioned, their jars taken from the distribution. */
+    static LevelState levelZero(BundleContext context, BundleStore store, Path home) throws IOException {
+        Map<String, byte[]> distribution = distributionJars(home);
+        Map<String, LevelState.BundleRecord> bundles = new TreeMap<>();
+        for (Bundle bundle : ManagedBundles.all(context)) {
+            String key = bundle.getSymbolicName() + "@" + bundle.getVersion();
+            byte[] jar = distribution.get(key);
+            String hash = jar == null ? "" : store.put(jar);
+            bundles.put(bundle.getSymbolicName(), new LevelState.BundleRecord(bundle.getVersion().toString(), hash,
+                    bundle.getLocation()));
+        }
+        return new LevelState(0, "initial bundle set", Instant.now(), bundles, Map.of(), "");
+    }
+
+    private static Map<String, byte[]> distributionJars(Path home) throws IOException {
+        Map<String, byte[]> jars = new HashMap<>();
+        if (home == null || !Files.isDirectory(home.resolve("bundles"))) {
+            return jars;
+        }
+        try (Stream<Path> files = Files.walk(home.resolve("bundles"), 2)) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                byte[] bytes = Files.readAllBytes(file);
+                try (InputStream in = new java.io.ByteArrayInputStream(bytes); JarInputStream jar = new JarInputStream(in)) {
+                    Manifest manifest = jar.getManifest();
+                    if (manifest != null && PatchVerifier.symbolicNameOf(manifest) != null) {
+                        String version = org.osgi.framework.Version.parseVersion(
+                                manifest.getMainAttributes().getValue("Bundle-Version")).toString();
+                        jars.put(PatchVerifier.symbolicNameOf(manifest) + "@" + version, bytes);
+                    }
+                }
+            }
+        }
+        return jars;
+    }
+}

@@ -1,0 +1,35 @@
+package io.patchbay.engine.internal;
+
+import java.nio.file.Path;
+import org.osgi.framework.BundleContext;
+
+/** Where the engine keeps its files: {@code <data>/patchbay/journal.log} and {@code <data>/patchbay/store/}. */
+final class EngineFiles {
+
+    /** Framework property set by the launcher: the data folder. */
+    static final String DATA_PROPERTY = "patchbay.data";
+    /** Framework property set by the launcher: the distribution folder. */
+    static final String HOME_PROPERTY = "patchbay.home";
+
+    private EngineFiles() {
+    }
+
+    /** @return the engine's folder, or null when the framework was not started by the Patchbay launcher */
+    static Path dataFolder(BundleContext context) {
+        String data = context.getProperty(DATA_PROPERTY);
+        return data == null || data.isBlank() ? null : Path.of(data).resolve("patchbay");
+    }
+
+    static Path home(BundleContext context) {
+        String home = context.getProperty(HOME_PROPERTY);
+        return home == null || home.isBlank() ? null : Path.of(home);
+    }
+
+    static Path journal(Path dataFolder) {
+        return dataFolder.resolve("journal.log");
+    }
+
+    static Path store(Path dataFolder) {
+        return dataFolder.resolve("store");
+    }
+}

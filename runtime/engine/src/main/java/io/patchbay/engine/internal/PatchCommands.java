@@ -1,0 +1,242 @@
+package io.patchbay.engine.internal;
+
+import io.patchbay.patch.HistoryEntry;
+import io.patchbay.patch.InstalledPackage;
+import io.patchbay.patch.PatchDescriptor;
+import io.patchbay.patch.PatchException;
+import io.patchbay.patch.PatchLevel;
+import io.patchbay.patch.PatchManager;
+import io.patchbay.patch.PatchOptions;
+import io.patchbay.patch.PatchOutcome;
+import io.patchbay.patch.PatchPlan;
+import io.patchbay.patch.ProgressListener;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The {@code patch:*} console commands: a thin layer over {@link PatchManager} that prints what
+ * a person wants to read (stages as they complete, tables) and fails the command, with one line
+ * naming the cause, whenever the patch is refused or rolled back.
+ */
+@Component(service = PatchCommands.class, property = {
+    "osgi.command.scope=patch",
+    "osgi.command.function=verify",
+    "osgi.command.function=simulate",
+    "osgi.command.function=apply",
+    "osgi.command.function=list",
+    "osgi.command.function=history",
+    "osgi.command.function=status",
+    "osgi.command.function=rollback"
+})
+public class PatchCommands {
+
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private final PatchManager patches;
+
+    @Activate
+    public PatchCommands(@Reference PatchManager patches) {
+        this.patches = patches;
+    }
+
+    @Descriptor("check a patch's signature, digests, manifests and version rules; changes nothing")
+    public void verify(CommandSession session, @Descriptor("patch file (.dp)") String file) throws PatchException {
+        PrintStream out = System.out;
+        PatchDescriptor d = patches.verify(resolve(session, file), options(session, false, false));
+        out.println("Verified " + d.displayName() + (d.isFixPack() ? " (fix pack for " + d.fixPackRange() + ")" : ""));
+        out.println("  signed by: " + (d.signers().isEmpty() ? "nobody (unsigned)" : String.join(", ", d.signers())));
+        if (!d.description().isEmpty()) {
+            out.println("  description: " + d.description());
+        }
+        for (PatchDescriptor.PatchBundle bundle : d.bundles()) {
+            out.println("  " + bundle.symbolicName() + " " + bundle.version() + (bundle.missing() ? " (unchanged)" : ""));
+        }
+    }
+
+    @Descriptor("show what applying a patch would do: changes, refresh closure, restarts, services, consumers")
+    public void simulate(CommandSession session,
+            @Descriptor("allow bundles to go down in version") @Parameter(names = "--allow-downgrade",
+                    presentValue = "true", absentValue = "false") boolean allowDowngrade,
+            @Descriptor("patch file (.dp)") String file) throws PatchException {
+        PatchPlan plan = patches.simulate(resolve(session, file), options(session, false, allowDowngrade), progress());
+        printPlan(plan, System.out);
+    }
+
+    @Descriptor("verify, plan, apply and health-check a patch; rolled back automatically if anything is worse")
+    public void apply(CommandSession session,
+            @Descriptor("stop after the plan; change nothing") @Parameter(names = "--dry-run", presentValue = "true",
+                    absentValue = "false") boolean dryRun,
+            @Descriptor("allow bundles to go down in version") @Parameter(names = "--allow-downgrade",
+                    presentValue = "true", absentValue = "false") boolean allowDowngrade,
+            @Descriptor("patch file (.dp)") String file) throws PatchException {
+        PrintStream out = System.out;
+        PatchOutcome outcome = patches.apply(resolve(session, file), options(session, dryRun, allowDowngrade), progress());
+        switch (outcome.result()) {
+            case DRY_RUN -> {
+                printPlan(outcome.plan(), out);
+                out.println("Dry run: nothing was changed.");
+            }
+            case COMMITTED -> out.println("Committed: the runtime is at level " + outcome.level() + ".");
+            case ROLLED_BACK -> throw new PatchException(io.patchbay.patch.Stage.ROLLBACK,
+                    "patch rolled back, the runtime is at level " + outcome.level() + " as before: " + outcome.reason());
+        }
+    }
+
+    @Descriptor("restore the bundles of an earlier patch level (default: the level before the current one)")
+    public void rollback(CommandSession session) throws PatchException {
+        int current = patches.currentLevel().number();
+        if (current == 0) {
+            throw new PatchException(io.patchbay.patch.Stage.RECEIVE, "the runtime is at level 0; there is nothing to roll back");
+        }
+        rollback(session, current - 1);
+    }
+
+    @Descriptor("restore the bundles of an earlier patch level")
+    public void rollback(CommandSession session, @Descriptor("the level to go back to") int level) throws PatchException {
+        PatchOutcome outcome = patches instanceof PatchManagerImpl impl
+                ? impl.rollback(level, operator(session), progress())
+                : patches.rollback(level, progress());
+        if (outcome.result() == PatchOutcome.Result.ROLLED_BACK) {
+            throw new PatchException(io.patchbay.patch.Stage.ROLLBACK, "rollback to level " + level
+                    + " did not pass the health gate and was undone; still at level " + outcome.level() + ": "
+                    + outcome.reason());
+        }
+        System.out.println("Committed: the runtime is at level " + outcome.level() + " (the bundles of level " + level + ").");
+    }
+
+    @Descriptor("list the patch levels and the deployment packages installed")
+    public void list() {
+        PrintStream out = System.out;
+        List<PatchLevel> levels = patches.levels();
+        int current = patches.currentLevel().number();
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"LEVEL", "COMMITTED", "DESCRIPTION"});
+        for (PatchLevel level : levels) {
+            rows.add(new String[] {(level.number() == current ? "*" : " ") + level.number(),
+                TIME.format(level.committedAt()), level.description()});
+        }
+        table(rows, out);
+        out.println();
+        List<InstalledPackage> installed = patches.installedPackages();
+        if (installed.isEmpty()) {
+            out.println("No deployment packages installed (level " + current + ").");
+            return;
+        }
+        List<String[]> packages = new ArrayList<>();
+        packages.add(new String[] {"PACKAGE", "VERSION", "SINCE LEVEL"});
+        for (InstalledPackage p : installed) {
+            packages.add(new String[] {p.symbolicName(), p.version().toString(), Integer.toString(p.level())});
+        }
+        table(packages, out);
+    }
+
+    @Descriptor("show every patch operation: who asked, how it ended, and why")
+    public void history() {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"WHEN", "OPERATION", "SUBJECT", "OPERATOR", "OUTCOME", "LEVEL", "REASON"});
+        for (HistoryEntry entry : patches.history()) {
+            rows.add(new String[] {TIME.format(entry.at()), entry.operation(), entry.subject(), entry.operator(),
+                entry.outcome(), Integer.toString(entry.level()), entry.reason()});
+        }
+        table(rows, System.out);
+    }
+
+    @Descriptor("show the current patch level and its bundles")
+    public void status() {
+        PrintStream out = System.out;
+        PatchLevel level = patches.currentLevel();
+        out.println("Patch level " + level.number() + ": " + level.description() + " (committed "
+                + TIME.format(level.committedAt()) + ")");
+        List<HistoryEntry> history = patches.history();
+        if (!history.isEmpty()) {
+            HistoryEntry last = history.get(history.size() - 1);
+            out.println("Last operation: " + last.operation() + " " + last.subject() + ", " + last.outcome()
+                    + (last.reason().isEmpty() ? "" : " (" + last.reason() + ")"));
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"BUNDLE", "VERSION"});
+        level.bundles().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(e -> rows.add(new String[] {e.getKey(), e.getValue()}));
+        table(rows, out);
+    }
+
+    static void printPlan(PatchPlan plan, PrintStream out) {
+        out.println("Plan for " + (plan.patch() == null ? "rollback" : plan.patch().displayName()) + ": strategy "
+                + plan.strategy() + " (" + plan.reason() + ")");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"  CHANGE", "BUNDLE", "FROM", "TO"});
+        for (PatchPlan.BundleChange change : plan.changes()) {
+            rows.add(new String[] {"  " + change.kind(), change.symbolicName(),
+                change.from() == null ? "-" : change.from().toString(), change.to() == null ? "-" : change.to().toString()});
+        }
+        table(rows, out);
+        out.println("  Refreshed:  " + orNone(plan.closure()));
+        out.println("  Restarted:  " + orNone(plan.restarted()));
+        out.println("  Services that go away and come back:");
+        plan.services().forEach(s -> out.println("    " + s));
+        if (plan.services().isEmpty()) {
+            out.println("    (none)");
+        }
+        out.println("  Components restarted: " + orNone(plan.components()));
+        out.println("  Consumers that see those services go away: " + orNone(plan.consumers()));
+        plan.notes().forEach(n -> out.println("  Note: " + n));
+    }
+
+    private static String orNone(List<String> items) {
+        return items.isEmpty() ? "(none)" : String.join(", ", items);
+    }
+
+    private static ProgressListener progress() {
+        PrintStream out = System.out;
+        return (stage, took, summary) -> {
+            out.printf(Locale.ROOT, "  %-8s %6d ms  %s%n", stage, took.toMillis(), summary);
+            out.flush();
+        };
+    }
+
+    private static PatchOptions options(CommandSession session, boolean dryRun, boolean allowDowngrade) {
+        return new PatchOptions(dryRun, allowDowngrade, operator(session));
+    }
+
+    static String operator(CommandSession session) {
+        Object operator = session == null ? null : session.get("patchbay.operator");
+        return operator == null ? "console:" + System.getProperty("user.name") : operator.toString();
+    }
+
+    static Path resolve(CommandSession session, String file) {
+        Path path = Path.of(file);
+        if (path.isAbsolute() || session == null || session.currentDir() == null) {
+            return path.toAbsolutePath();
+        }
+        return session.currentDir().resolve(path).normalize();
+    }
+
+    static void table(List<String[]> rows, PrintStream out) {
+        int columns = rows.get(0).length;
+        int[] widths = new int[columns];
+        for (String[] row : rows) {
+            for (int i = 0; i < columns; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < columns; i++) {
+                line.append(i == 0 ? "" : "  ").append(i == columns - 1 ? row[i] : String.format("%-" + widths[i] + "s", row[i]));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+}

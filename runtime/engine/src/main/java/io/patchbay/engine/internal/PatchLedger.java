@@ -1,0 +1,168 @@
+package io.patchbay.engine.internal;
+
+import io.patchbay.patch.HistoryEntry;
+import io.patchbay.patch.PatchLevel;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What Patchbay knows about its past, kept in the journal: the committed levels, the operations
+ * with their intents and outcomes, and the refusals. Writes go through {@link Journal}, so each
+ * is on disk before the framework is touched.
+ */
+final class PatchLedger {
+
+    static final String LEVEL = "LEVEL";
+    static final String BEGIN = "BEGIN";
+    static final String STEP = "STEP";
+    static final String END = "END";
+    static final String REFUSED = "REFUSED";
+
+    private final Journal journal;
+    private final BundleStore store;
+
+    PatchLedger(Journal journal, BundleStore store) {
+        this.journal = journal;
+        this.store = store;
+    }
+
+    BundleStore store() {
+        return store;
+    }
+
+    boolean hasLevels() {
+        return journal.entries().stream().anyMatch(e -> e.type().equals(LEVEL));
+    }
+
+    /** @return the last committed level; level 0 must have been recorded */
+    LevelState current() {
+        List<LevelState> all = levels();
+        if (all.isEmpty()) {
+            throw new IllegalStateException("no level recorded yet");
+        }
+        return all.get(all.size() - 1);
+    }
+
+    List<LevelState> levels() {
+        List<LevelState> levels = new ArrayList<>();
+        for (Journal.Entry entry : journal.entries()) {
+            if (entry.type().equals(LEVEL)) {
+                levels.add(LevelState.from(entry));
+            }
+        }
+        return levels;
+    }
+
+    Optional<LevelState> level(int number) {
+        return levels().stream().filter(l -> l.number() == number).findFirst();
+    }
+
+    void recordLevel(LevelState level) throws IOException {
+        journal.append(LEVEL, level.fields());
+    }
+
+    /** Records an intent; returns its id. */
+    String begin(String operation, String subject, String operator, String changes) throws IOException {
+        String id = UUID.randomUUID().toString();
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("id", id);
+        fields.put("op", operation);
+        fields.put("subject", subject);
+        fields.put("operator", operator);
+        fields.put("at", Instant.now().toString());
+        fields.put("from", Integer.toString(current().number()));
+        fields.put("changes", changes);
+        journal.append(BEGIN, fields);
+        return id;
+    }
+
+    void step(String id, String name) throws IOException {
+        journal.append(STEP, Map.of("id", id, "name", name));
+    }
+
+    void end(String id, String outcome, int level, String reason) throws IOException {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("id", id);
+        fields.put("outcome", outcome);
+        fields.put("level", Integer.toString(level));
+        fields.put("reason", reason);
+        fields.put("at", Instant.now().toString());
+        journal.append(END, fields);
+    }
+
+    void refused(String operation, String subject, String operator, String reason) throws IOException {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("op", operation);
+        fields.put("subject", subject);
+        fields.put("operator", operator);
+        fields.put("reason", reason);
+        fields.put("at", Instant.now().toString());
+        fields.put("level", Integer.toString(hasLevels() ? current().number() : 0));
+        journal.append(REFUSED, fields);
+    }
+
+    /** @return the intent of an operation that began and never ended (a crash), if any */
+    Optional<Journal.Entry> unfinished() {
+        Map<String, Journal.Entry> open = new LinkedHashMap<>();
+        for (Journal.Entry entry : journal.entries()) {
+            if (entry.type().equals(BEGIN)) {
+                open.put(entry.get("id"), entry);
+            } else if (entry.type().equals(END)) {
+                open.remove(entry.get("id"));
+            }
+        }
+        return open.values().stream().reduce((a, b) -> b);
+    }
+
+    List<HistoryEntry> history() {
+        List<HistoryEntry> history = new ArrayList<>();
+        Map<String, Journal.Entry> begins = new LinkedHashMap<>();
+        Map<String, Journal.Entry> ends = new LinkedHashMap<>();
+        List<Object> order = new ArrayList<>();
+        for (Journal.Entry entry : journal.entries()) {
+            switch (entry.type()) {
+                case BEGIN -> {
+                    begins.put(entry.get("id"), entry);
+                    order.add(entry.get("id"));
+                }
+                case END -> ends.put(entry.get("id"), entry);
+                case REFUSED -> order.add(entry);
+                case LEVEL -> {
+                    if (entry.get("level").equals("0")) {
+                        order.add(entry);
+                    }
+                }
+                default -> { }
+            }
+        }
+        for (Object item : order) {
+            if (item instanceof Journal.Entry entry && entry.type().equals(REFUSED)) {
+                history.add(new HistoryEntry(Instant.parse(entry.get("at")), entry.get("op"), entry.get("subject"),
+                        entry.get("operator"), "refused", Integer.parseInt(entry.get("level")), entry.get("reason")));
+            } else if (item instanceof Journal.Entry entry) {
+                history.add(new HistoryEntry(Instant.parse(entry.get("at")), "provision", "initial bundle set",
+                        "launcher", "committed", 0, ""));
+            } else {
+                Journal.Entry begin = begins.get(item);
+                Journal.Entry end = ends.get(item);
+                history.add(new HistoryEntry(Instant.parse(begin.get("at")), begin.get("op"), begin.get("subject"),
+                        begin.get("operator"), end == null ? "in progress" : end.get("outcome"),
+                        end == null ? Integer.parseInt(begin.get("from")) : Integer.parseInt(end.get("level")),
+                        end == null ? "" : end.get("reason")));
+            }
+        }
+        return history;
+    }
+
+    static PatchLevel toApi(LevelState state) {
+        Map<String, String> versions = new LinkedHashMap<>();
+        state.bundles().forEach((bsn, record) -> versions.put(bsn, record.version()));
+        return new PatchLevel(state.number(), state.description(), state.committedAt(), versions);
+    }
+}

@@ -1,0 +1,453 @@
+package io.patchbay.engine.internal;
+
+import io.patchbay.patch.HistoryEntry;
+import io.patchbay.patch.InstalledPackage;
+import io.patchbay.patch.PatchDescriptor;
+import io.patchbay.patch.PatchException;
+import io.patchbay.patch.PatchLevel;
+import io.patchbay.patch.PatchManager;
+import io.patchbay.patch.PatchOptions;
+import io.patchbay.patch.PatchOutcome;
+import io.patchbay.patch.PatchPlan;
+import io.patchbay.patch.ProgressListener;
+import io.patchbay.patch.Stage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.jar.JarInputStream;
+import java.util.jar.Manifest;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Version;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.resolver.Resolver;
+
+/**
+ * The patch pipeline: receive, verify, plan, apply, health, commit, and the rollback that
+ * replaces commit when the health gate says no. One operation at a time; a second one is refused
+ * at once rather than queued, so an operator never waits on something they cannot see.
+ *
+ * <p>Before the framework is touched, the intent (every change, with the digests of the jars to
+ * restore) is on disk in the journal; a new level is committed by one LEVEL record; a crash in
+ * between is undone at the next start ({@link EngineActivator}).
+ */
+@Component(service = PatchManager.class, immediate = true, configurationPid = "io.patchbay.engine")
+@Designate(ocd = EngineConfig.class)
+public class PatchManagerImpl implements PatchManager {
+
+    static final String TOPIC_PREFIX = "patchbay/patch/";
+
+    private final BundleContext context;
+    private final ServiceComponentRuntime scr;
+    private final EngineSettings settings;
+    private final Journal journal;
+    private final PatchLedger ledger;
+    private final Planner planner;
+    private final ReentrantLock operation = new ReentrantLock();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin events;
+
+    @Activate
+    public PatchManagerImpl(BundleContext context, EngineConfig config, @Reference Resolver resolver,
+            @Reference ServiceComponentRuntime scr) throws IOException {
+        this.context = context;
+        this.scr = scr;
+        this.settings = settings(context, config);
+        this.journal = new Journal(EngineFiles.journal(settings.dataFolder()));
+        this.ledger = new PatchLedger(journal, new BundleStore(EngineFiles.store(settings.dataFolder())));
+        if (!ledger.hasLevels()) {
+            // Not started by the launcher's data folder layout before (a test framework): record level 0 now.
+            ledger.recordLevel(EngineActivator.levelZero(context, ledger.store(), settings.home()));
+        }
+        this.planner = new Planner(context, scr, new WouldBeResolver(resolver), ledger.store());
+    }
+
+    @Deactivate
+    void close() throws IOException {
+        journal.close();
+    }
+
+    @Override
+    public PatchDescriptor verify(Path patch, PatchOptions options) throws PatchException {
+        return guarded("verify", String.valueOf(patch.getFileName()), options.operator(), () -> {
+            Timer timer = new Timer(ProgressListener.NONE);
+            return verified(patch, options, timer).descriptor();
+        });
+    }
+
+    @Override
+    public PatchPlan simulate(Path patch, PatchOptions options, ProgressListener progress) throws PatchException {
+        return guarded("simulate", String.valueOf(patch.getFileName()), options.operator(), () -> {
+            Timer timer = new Timer(progress);
+            return plan(verified(patch, options, timer), timer).plan();
+        });
+    }
+
+    @Override
+    public PatchOutcome apply(Path patch, PatchOptions options, ProgressListener progress) throws PatchException {
+        return guarded("apply", String.valueOf(patch.getFileName()), options.operator(), () -> {
+            Timer timer = new Timer(progress);
+            Checked checked = verified(patch, options, timer);
+            Planner.Planned planned = plan(checked, timer);
+            if (options.dryRun()) {
+                return new PatchOutcome(PatchOutcome.Result.DRY_RUN, ledger.current().number(),
+                        "dry run: nothing was changed", planned.plan(), timer.timings());
+            }
+            for (byte[] jar : checked.patch().jars().values()) {
+                ledger.store().put(jar);
+            }
+            PatchDescriptor d = checked.descriptor();
+            Map<String, String> packages = new TreeMap<>(ledger.current().packages());
+            packages.put(d.symbolicName(), d.version().toString());
+            return carryOut("apply", d.displayName(), "apply " + d.displayName(), options.operator(), planned,
+                    packages, timer);
+        });
+    }
+
+    @Override
+    public PatchOutcome rollback(int level, ProgressListener progress) throws PatchException {
+        return guarded("rollback", "level " + level, "unknown", () -> rollbackTo(level, "unknown", progress));
+    }
+
+    /** Rollback with the operator named, for the console and other surfaces. */
+    PatchOutcome rollback(int level, String operator, ProgressListener progress) throws PatchException {
+        return guarded("rollback", "level " + level, operator, () -> rollbackTo(level, operator, progress));
+    }
+
+    private PatchOutcome rollbackTo(int level, String operator, ProgressListener progress) throws Exception {
+        Timer timer = new Timer(progress);
+        LevelState current = ledger.current();
+        LevelState target = ledger.level(level).orElseThrow(() -> new PatchException(Stage.RECEIVE,
+                "there is no level " + level + "; levels are 0 to " + current.number()));
+        if (target.number() == current.number()) {
+            throw new PatchException(Stage.RECEIVE, "the runtime is at level " + level + " already");
+        }
+        List<Change> changes = LevelDiff.toLevel(context, current, target);
+        Optional<String> missing = LevelDiff.missingFromStore(changes, ledger.store());
+        if (missing.isPresent()) {
+            throw new PatchException(Stage.VERIFY, "cannot roll back to level " + level + ": the store has no jar of "
+                    + missing.get());
+        }
+        if (changes.isEmpty()) {
+            throw new PatchException(Stage.VERIFY, "level " + level + " has the same bundles as the runtime now");
+        }
+        timer.done(Stage.VERIFY, "level " + level + " can be restored from the store (" + changes.size() + " change"
+                + (changes.size() == 1 ? "" : "s") + ")");
+        Map<String, Manifest> manifests = new LinkedHashMap<>();
+        for (Change change : changes) {
+            if (change.kind() == Change.Kind.INSTALL || change.kind() == Change.Kind.UPDATE) {
+                manifests.put(change.symbolicName(), manifestOf(ledger.store().read(change.toHash())));
+            }
+        }
+        // No baselining on the way back: going back to an older API is what a rollback is for.
+        Planner.Planned planned = planner.plan(null, changes, manifests, Map.of());
+        timer.done(Stage.PLAN, summary(planned.plan()));
+        return carryOut("rollback", "level " + level, "rollback to level " + level, operator, planned,
+                target.packages(), timer);
+    }
+
+    /** Apply, health-check, then commit or roll back: the part of an operation that changes things. */
+    private PatchOutcome carryOut(String operation, String subject, String description, String operator,
+            Planner.Planned planned, Map<String, String> packagesAfter, Timer timer) throws Exception {
+        LevelState before = ledger.current();
+        Snapshot snapshot = Snapshot.take(context, scr);
+        List<String> shouldBeActive = activeManagedBundles();
+        List<Change> changes = planned.changes();
+        String id = ledger.begin(operation, subject, operator, Change.encode(changes));
+        pauseHook("begin");
+        HealthGate gate = new HealthGate(context, scr, settings);
+        List<String> failures;
+        gate.watch();
+        try {
+            List<String> startProblems;
+            try {
+                startProblems = new BundleSwapper(context, ledger.store()).apply(changes, shouldBeActive,
+                        step -> journalStep(id, step));
+            } catch (Exception e) {
+                startProblems = List.of(operation + " failed: " + BundleSwapper.rootMessage(e));
+            }
+            timer.done(Stage.APPLY, changedSummary(changes));
+            failures = gate.check(snapshot, startProblems);
+        } finally {
+            gate.stopWatching();
+        }
+        if (failures.isEmpty()) {
+            timer.done(Stage.HEALTH, "bundles and components active again, no framework errors, health checks pass");
+            journalStep(id, "healthy");
+            LevelState next = before.next(description, changes, packagesAfter, id);
+            ledger.recordLevel(next);
+            journalStep(id, "level-recorded");
+            ledger.end(id, "committed", next.number(), description);
+            timer.done(Stage.COMMIT, "level " + next.number());
+            post(Stage.COMMIT, subject, next.number(), "committed");
+            return new PatchOutcome(PatchOutcome.Result.COMMITTED, next.number(), description, planned.plan(),
+                    timer.timings());
+        }
+        timer.done(Stage.HEALTH, "FAILED: " + String.join("; ", failures));
+        String reason = failures.get(0) + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : "");
+        List<Change> undo = new ArrayList<>();
+        for (Change change : changes) {
+            undo.add(0, change.inverse());
+        }
+        String after;
+        try {
+            new BundleSwapper(context, ledger.store()).apply(undo, shouldBeActive,
+                    step -> journalStep(id, "rollback: " + step));
+            after = awaitSnapshot(snapshot);
+        } catch (Exception e) {
+            after = "the rollback itself failed: " + BundleSwapper.rootMessage(e);
+        }
+        String outcomeReason = reason + (after == null ? "" : "; " + after);
+        ledger.end(id, "rolled-back", before.number(), outcomeReason);
+        timer.done(Stage.ROLLBACK, after == null ? "back at level " + before.number() + ", exactly as before"
+                : "back at level " + before.number() + ", but " + after);
+        post(Stage.ROLLBACK, subject, before.number(), outcomeReason);
+        return new PatchOutcome(PatchOutcome.Result.ROLLED_BACK, before.number(), outcomeReason, planned.plan(),
+                timer.timings());
+    }
+
+    /** Waits until the runtime looks exactly as in the snapshot; returns null, or what still differs. */
+    private String awaitSnapshot(Snapshot snapshot) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + settings.activationMillis();
+        List<String> differences = Snapshot.take(context, scr).differencesFrom(snapshot);
+        while (!differences.isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(25);
+            differences = Snapshot.take(context, scr).differencesFrom(snapshot);
+        }
+        return differences.isEmpty() ? null : "after the rollback the runtime still differs: " + differences.get(0);
+    }
+
+    /** A verified patch and the changes it would make to this runtime. */
+    private record Checked(VerifiedPatch patch, List<Change> changes) {
+        PatchDescriptor descriptor() {
+            return patch.descriptor();
+        }
+    }
+
+    private Checked verified(Path patch, PatchOptions options, Timer timer) throws PatchException {
+        ReceivedPatch received = new PatchReader(settings).read(patch);
+        timer.done(Stage.RECEIVE, received.entries().size() + " entries, sha256 " + received.sha256().substring(0, 12));
+        VerifiedPatch verified = new PatchVerifier(settings).verify(received);
+        List<Change> changes = PatchRules.changes(verified, options, ledger.current(), context);
+        PatchDescriptor d = verified.descriptor();
+        timer.done(Stage.VERIFY, d.displayName() + (d.isFixPack() ? " (fix pack for " + d.fixPackRange() + ")" : "")
+                + ", " + d.bundles().size() + " bundle" + (d.bundles().size() == 1 ? "" : "s") + ", "
+                + (d.signers().isEmpty() ? "unsigned" : "signed by " + String.join(", ", d.signers())));
+        return new Checked(verified, changes);
+    }
+
+    private Planner.Planned plan(Checked checked, Timer timer) throws PatchException {
+        VerifiedPatch verified = checked.patch();
+        Planner.Planned planned = planner.plan(verified.descriptor(), checked.changes(), verified.manifests(),
+                verified.jars());
+        timer.done(Stage.PLAN, summary(planned.plan()));
+        return planned;
+    }
+
+    private interface Operation<T> {
+        T run() throws Exception;
+    }
+
+    /** Serializes operations, journals refusals, and turns unexpected failures into one-line errors. */
+    private <T> T guarded(String operationName, String subject, String operator, Operation<T> body)
+            throws PatchException {
+        if (!operation.tryLock()) {
+            throw refusedBusy(operationName, subject, operator);
+        }
+        try {
+            return body.run();
+        } catch (PatchException e) {
+            recordRefusal(operationName, subject, operator, e.getMessage());
+            post(e.stage(), subject, ledger.current().number(), "refused: " + e.getMessage());
+            throw e;
+        } catch (Exception e) {
+            String message = operationName + " failed: " + BundleSwapper.rootMessage(e);
+            recordRefusal(operationName, subject, operator, message);
+            throw new PatchException(Stage.APPLY, message, e);
+        } finally {
+            operation.unlock();
+        }
+    }
+
+    private PatchException refusedBusy(String operation, String subject, String operator) {
+        String message = "another patch operation is in progress; try again when it has finished";
+        recordRefusal(operation, subject, operator, message);
+        return new PatchException(Stage.RECEIVE, message);
+    }
+
+    private void recordRefusal(String operation, String subject, String operator, String reason) {
+        if (operation.equals("verify") || operation.equals("simulate")) {
+            return;
+        }
+        try {
+            ledger.refused(operation, subject, operator, reason);
+        } catch (IOException e) {
+            // The refusal stands; only its record is lost, and the caller hears about it anyway.
+        }
+    }
+
+    private void journalStep(String id, String step) throws IOException {
+        ledger.step(id, step);
+        pauseHook(step);
+    }
+
+    /** Test hook (framework property patchbay.test.pauseAt): stop at a journal step until killed. */
+    private void pauseHook(String step) {
+        if (settings.pauseAt().isEmpty() || !step.startsWith(settings.pauseAt())) {
+            return;
+        }
+        System.out.println("PATCHBAY-TEST-PAUSED-AT " + step);
+        System.out.flush();
+        while (true) {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private List<String> activeManagedBundles() {
+        List<String> active = new ArrayList<>();
+        for (Bundle bundle : ManagedBundles.all(context)) {
+            if (bundle.getState() == Bundle.ACTIVE || bundle.getState() == Bundle.STARTING) {
+                active.add(bundle.getSymbolicName());
+            }
+        }
+        return active;
+    }
+
+    private void post(Stage stage, String subject, int level, String summary) {
+        EventAdmin admin = events;
+        if (admin == null) {
+            return;
+        }
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("subject", subject);
+        properties.put("level", level);
+        properties.put("summary", summary);
+        admin.postEvent(new Event(TOPIC_PREFIX + stage.name(), properties));
+    }
+
+    @Override
+    public PatchLevel currentLevel() {
+        return PatchLedger.toApi(ledger.current());
+    }
+
+    @Override
+    public List<PatchLevel> levels() {
+        return ledger.levels().stream().map(PatchLedger::toApi).toList();
+    }
+
+    @Override
+    public List<HistoryEntry> history() {
+        return ledger.history();
+    }
+
+    @Override
+    public List<InstalledPackage> installedPackages() {
+        List<InstalledPackage> installed = new ArrayList<>();
+        LevelState current = ledger.current();
+        for (Map.Entry<String, String> entry : new TreeMap<>(current.packages()).entrySet()) {
+            int since = 0;
+            for (LevelState level : ledger.levels()) {
+                if (entry.getValue().equals(level.packages().get(entry.getKey()))) {
+                    since = level.number();
+                    break;
+                }
+            }
+            installed.add(new InstalledPackage(entry.getKey(), Version.parseVersion(entry.getValue()), since));
+        }
+        return installed;
+    }
+
+    static Manifest manifestOf(byte[] jar) throws IOException {
+        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar), false)) {
+            return in.getManifest();
+        }
+    }
+
+    static String summary(PatchPlan plan) {
+        return plan.strategy() + ": refresh " + (plan.closure().isEmpty() ? "nothing" : String.join(", ", plan.closure()))
+                + "; " + plan.services().size() + " service" + (plan.services().size() == 1 ? "" : "s") + " and "
+                + plan.components().size() + " component" + (plan.components().size() == 1 ? "" : "s") + " restart";
+    }
+
+    private static String changedSummary(List<Change> changes) {
+        List<String> parts = new ArrayList<>();
+        for (Change c : changes) {
+            switch (c.kind()) {
+                case UPDATE -> parts.add(c.symbolicName() + " " + c.fromVersion() + " -> " + c.toVersion());
+                case INSTALL -> parts.add(c.symbolicName() + " " + c.toVersion() + " installed");
+                case UNINSTALL -> parts.add(c.symbolicName() + " " + c.fromVersion() + " uninstalled");
+                case UNCHANGED -> { }
+            }
+        }
+        return String.join(", ", parts);
+    }
+
+    private static EngineSettings settings(BundleContext context, EngineConfig config) {
+        Path data = EngineFiles.dataFolder(context);
+        if (data == null) {
+            throw new IllegalStateException("framework property " + EngineFiles.DATA_PROPERTY + " is not set; "
+                    + "the patch engine needs the data folder");
+        }
+        Path home = EngineFiles.home(context);
+        Path trust = config.truststore_path().isBlank()
+                ? (home == null ? null : home.resolve("etc/truststore.p12"))
+                : Path.of(config.truststore_path());
+        String pauseAt = context.getProperty("patchbay.test.pauseAt");
+        return new EngineSettings(data, home, trust, config.truststore_password(), config.allow_unsigned(),
+                config.max_patch_bytes(), config.max_entries(), config.max_entry_bytes(), config.max_expanded_bytes(),
+                config.activation_timeout_millis(), config.settle_millis(), pauseAt == null ? "" : pauseAt);
+    }
+
+    /** Times stages and tells the listener as each completes. */
+    private static final class Timer {
+        private final ProgressListener listener;
+        private final Map<Stage, Duration> timings = Collections.synchronizedMap(new EnumMap<>(Stage.class));
+        private long last = System.nanoTime();
+
+        Timer(ProgressListener listener) {
+            this.listener = listener;
+        }
+
+        void done(Stage stage, String summary) {
+            long now = System.nanoTime();
+            Duration took = Duration.ofNanos(now - last);
+            last = now;
+            timings.put(stage, took);
+            try {
+                listener.stageCompleted(stage, took, summary);
+            } catch (RuntimeException e) {
+                // A listener's failure must not change the outcome of a patch.
+            }
+        }
+
+        Map<Stage, Duration> timings() {
+            return timings;
+        }
+    }
+}

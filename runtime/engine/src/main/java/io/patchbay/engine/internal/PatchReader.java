@@ -1,0 +1,184 @@
+package io.patchbay.engine.internal;
+
+import io.patchbay.patch.PatchException;
+import io.patchbay.patch.Stage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSigner;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.zip.ZipException;
+
+/**
+ * Stage {@code receive}: reads a patch archive without trusting anything it says about itself.
+ * It refuses, before reading further: a file over the size limit, more entries than the limit,
+ * entry names that could escape a folder or confuse a reader (absolute, {@code ..}, backslash,
+ * control characters, duplicates), entries that expand beyond the limit whatever their headers
+ * claim, and entries that are neither the manifest, signature files, nor resources the manifest
+ * names. Reading every entry completely also makes the JDK check each one against its signed
+ * digest, so an entry altered after signing is caught here.
+ */
+final class PatchReader {
+
+    private final EngineSettings settings;
+
+    PatchReader(EngineSettings settings) {
+        this.settings = settings;
+    }
+
+    ReceivedPatch read(Path file) throws PatchException {
+        String name = String.valueOf(file.getFileName());
+        if (!Files.exists(file)) {
+            throw refuse("patch file " + file + " does not exist");
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw refuse("patch file " + file + " is not a readable file");
+        }
+        long size;
+        byte[] whole;
+        try {
+            size = Files.size(file);
+            if (size > settings.maxPatchBytes()) {
+                throw refuse("patch " + name + " is " + size + " bytes, over the limit of "
+                        + settings.maxPatchBytes());
+            }
+            whole = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw refuse("cannot read patch " + name + ": " + e.getMessage());
+        }
+        try (JarFile jar = new JarFile(file.toFile(), true)) {
+            Manifest manifest = jar.getManifest();
+            if (manifest == null) {
+                throw refuse("patch " + name + " has no META-INF/MANIFEST.MF, so it is not a deployment package");
+            }
+            Set<String> named = manifest.getEntries().keySet();
+            Map<String, byte[]> entries = new LinkedHashMap<>();
+            Map<String, List<List<X509Certificate>>> signers = new LinkedHashMap<>();
+            Set<String> seen = new HashSet<>();
+            long budget = settings.maxExpandedBytes();
+            int count = 0;
+            Enumeration<JarEntry> all = jar.entries();
+            while (all.hasMoreElements()) {
+                JarEntry entry = all.nextElement();
+                if (++count > settings.maxEntries()) {
+                    throw refuse("patch " + name + " has more than " + settings.maxEntries() + " entries");
+                }
+                String entryName = entry.getName();
+                checkName(name, entryName);
+                if (!seen.add(entryName)) {
+                    throw refuse("patch " + name + " has the entry " + entryName + " twice");
+                }
+                if (entry.isDirectory()) {
+                    continue;
+                }
+                byte[] content = readBounded(jar, entry, name, budget);
+                budget -= content.length;
+                if (isSignatureOrManifest(entryName)) {
+                    continue;
+                }
+                if (!named.contains(entryName)) {
+                    throw refuse("patch " + name + " has an entry the manifest does not name: " + entryName);
+                }
+                entries.put(entryName, content);
+                signers.put(entryName, chains(entry.getCodeSigners()));
+            }
+            return new ReceivedPatch(file, BundleStore.sha256(whole), manifest, entries, signers);
+        } catch (ZipException e) {
+            throw refuse("patch " + name + " is not a readable archive (truncated or corrupt: " + e.getMessage() + ")");
+        } catch (SecurityException e) {
+            throw new PatchException(Stage.VERIFY, "patch " + name + " was altered after it was signed ("
+                    + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw refuse("patch " + name + " is not a readable archive (" + e.getMessage() + ")");
+        }
+    }
+
+    private byte[] readBounded(JarFile jar, JarEntry entry, String name, long budget) throws IOException, PatchException {
+        long limit = Math.min(budget, settings.maxEntryBytes());
+        try (InputStream in = jar.getInputStream(entry)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            long total = 0;
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                total += n;
+                if (total > limit) {
+                    throw refuse("patch " + name + " expands beyond its limit at entry " + entry.getName()
+                            + " (a compression bomb, or an entry over " + settings.maxEntryBytes() + " bytes)");
+                }
+                out.write(buffer, 0, n);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    private static void checkName(String patch, String entryName) throws PatchException {
+        String lower = entryName.toLowerCase(Locale.ROOT);
+        boolean bad = entryName.isEmpty()
+                || entryName.startsWith("/")
+                || entryName.contains("\\")
+                || (entryName.length() > 1 && entryName.charAt(1) == ':')
+                || entryName.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
+        for (String segment : entryName.split("/")) {
+            if (segment.equals("..") || segment.equals(".")) {
+                bad = true;
+            }
+        }
+        if (bad) {
+            throw refuse("patch " + patch + " has an unsafe entry name: " + printable(entryName));
+        }
+        if (lower.startsWith("meta-inf/") && !isSignatureOrManifest(entryName) && !lower.equals("meta-inf/")) {
+            throw refuse("patch " + patch + " has an unexpected entry in META-INF: " + printable(entryName));
+        }
+    }
+
+    static boolean isSignatureOrManifest(String entryName) {
+        String upper = entryName.toUpperCase(Locale.ROOT);
+        if (!upper.startsWith("META-INF/") || upper.indexOf('/', 9) >= 0) {
+            return false;
+        }
+        return upper.equals("META-INF/MANIFEST.MF") || upper.endsWith(".SF") || upper.endsWith(".RSA")
+                || upper.endsWith(".DSA") || upper.endsWith(".EC");
+    }
+
+    private static List<List<X509Certificate>> chains(CodeSigner[] codeSigners) {
+        List<List<X509Certificate>> chains = new ArrayList<>();
+        if (codeSigners == null) {
+            return chains;
+        }
+        for (CodeSigner signer : codeSigners) {
+            List<X509Certificate> chain = new ArrayList<>();
+            for (Certificate certificate : signer.getSignerCertPath().getCertificates()) {
+                if (certificate instanceof X509Certificate x509) {
+                    chain.add(x509);
+                }
+            }
+            chains.add(chain);
+        }
+        return chains;
+    }
+
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        text.chars().forEach(c -> out.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", c) : String.valueOf((char) c)));
+        return out.toString();
+    }
+
+    private static PatchException refuse(String message) {
+        return new PatchException(Stage.RECEIVE, message);
+    }
+}

@@ -1,0 +1,20 @@
+/**
+ * Patchbay's patch engine API.
+ *
+ * <p>The {@link io.patchbay.patch.PatchManager} service verifies, simulates, applies and rolls
+ * back patches: signed OSGi Deployment Packages carrying new versions of bundles. Applications
+ * take part by registering {@link io.patchbay.patch.HealthCheck} services, which the health gate
+ * consults after every patch before it is committed.
+ *
+ * <pre>
+ * PatchPlan plan = patches.simulate(file, PatchOptions.DEFAULT);
+ * PatchOutcome outcome = patches.apply(file, PatchOptions.DEFAULT, (stage, took, summary) -&gt;
+ *         System.out.println(stage + " " + summary));
+ * </pre>
+ */
+@Export
+@Version("1.0.0")
+package io.patchbay.patch;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
