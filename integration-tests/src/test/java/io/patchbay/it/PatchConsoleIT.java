@@ -99,22 +99,23 @@ class PatchConsoleIT {
      * before the level is recorded the patch is undone; once it is recorded the patch stays.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"begin", "updated io.patchbay.demo.policy", "updated io.patchbay.demo.sensor", "refreshed",
+    @ValueSource(strings = {"begin", "updated-io.patchbay.demo.policy", "updated-io.patchbay.demo.sensor", "refreshed",
         "started", "healthy", "level-recorded"})
     void aRuntimeKilledAtAnyJournalStepRestartsAtTheLastCommittedLevel(String step) throws Exception {
         Path data = temp.resolve("data");
         int port = FreePort.pick();
         String patch = PatchbayTestConfiguration.patch("appliance-1.0.0.dp").toString();
+        Path consoleOut = logs.resolve("crash-console-" + step + ".out");
         try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs,
                 Map.of("PATCHBAY_OPTS", "-Dpatchbay.test.pauseAt=" + step))) {
             Process console = new ProcessBuilder(PatchbayTestConfiguration.distribution().resolve("bin/patchbay").toString(),
                     "console", "--data", data.toString(), "-c", "patch:apply " + patch)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(logs.resolve("crash-console.out").toFile())
+                    .redirectOutput(consoleOut.toFile())
                     .redirectErrorStream(true)
                     .start();
             Await.until("the runtime to pause at " + step, TIMEOUT,
-                    () -> runtime.out().contains("PATCHBAY-TEST-PAUSED-AT " + step));
+                    () -> Files.readString(consoleOut).contains("PATCHBAY-TEST-PAUSED-AT " + step));
             runtime.kill();
             assertTrue(console.waitFor(30, TimeUnit.SECONDS), "the console ends when the runtime dies");
         }

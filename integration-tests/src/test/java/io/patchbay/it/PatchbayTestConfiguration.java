@@ -48,9 +48,8 @@ public final class PatchbayTestConfiguration {
         options.add(frameworkProperty(HTTP_PORT).value(Integer.toString(FreePort.pick())));
         options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
         options.add(frameworkProperty("ds.loglevel").value("warn"));
-        // The patch engine keeps its journal and store in the data folder and reads the trust
-        // store and the initial jars from the distribution, as under the launcher.
-        options.add(frameworkProperty("patchbay.data").value(freshDataFolder().toString()));
+        // The patch engine reads the trust store and the initial jars from the distribution, as
+        // under the launcher; its journal goes to its bundle storage, fresh with every framework.
         options.add(frameworkProperty("patchbay.home").value(distribution().toString()));
         options.add(frameworkProperty("felix.startlevel.bundle").value("2"));
         for (Path jar : platformBundles()) {
@@ -73,15 +72,6 @@ public final class PatchbayTestConfiguration {
             throw new IllegalStateException(patch + " does not exist: build patch-bundles first");
         }
         return patch;
-    }
-
-    private static Path freshDataFolder() {
-        try {
-            Path target = Files.createDirectories(Path.of("target", "pax-data")).toAbsolutePath();
-            return Files.createTempDirectory(target, "data-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** @return the jar a module of this build produced, named by a failsafe system property */

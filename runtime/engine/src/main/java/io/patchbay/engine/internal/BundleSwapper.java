@@ -47,12 +47,20 @@ final class BundleSwapper {
     List<String> apply(List<Change> changes, Collection<String> shouldBeActive, Steps steps) throws Exception {
         List<Bundle> touched = new ArrayList<>();
         List<Bundle> installed = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         for (Change change : changes) {
             switch (change.kind()) {
                 case UPDATE -> {
                     Bundle bundle = require(change.symbolicName());
                     try (InputStream jar = store.open(change.toHash())) {
                         bundle.update(jar);
+                    } catch (BundleException e) {
+                        // The jar is in; only restarting the updated bundle failed. That is for the
+                        // health gate to judge, after the rest of the change.
+                        if (e.getType() != BundleException.ACTIVATOR_ERROR) {
+                            throw e;
+                        }
+                        problems.add(change.symbolicName() + " did not start: " + rootMessage(e));
                     }
                     touched.add(bundle);
                     steps.step("updated " + change.symbolicName() + " to " + change.toVersion());
@@ -78,7 +86,6 @@ final class BundleSwapper {
             refresh(touched);
             steps.step("refreshed");
         }
-        List<String> problems = new ArrayList<>();
         List<String> toStart = new ArrayList<>(shouldBeActive);
         installed.forEach(b -> toStart.add(b.getSymbolicName()));
         for (String symbolicName : toStart) {
@@ -90,7 +97,10 @@ final class BundleSwapper {
             try {
                 bundle.get().start();
             } catch (BundleException | IllegalStateException e) {
-                problems.add(symbolicName + " did not start: " + rootMessage(e));
+                String problem = symbolicName + " did not start: " + rootMessage(e);
+                if (!problems.contains(problem)) {
+                    problems.add(problem);
+                }
             }
         }
         steps.step("started");

@@ -63,7 +63,8 @@ public final class EngineActivator implements BundleActivator {
         String id = intent.get("id");
         LevelState target = ledger.current();
         boolean committed = target.operation().equals(id);
-        List<Change> changes = LevelDiff.toLevel(context, target, target);
+        List<String> touched = Change.decode(intent.get("changes")).stream().map(Change::symbolicName).toList();
+        List<Change> changes = LevelDiff.restore(context, target, target, touched);
         Optional<String> missing = LevelDiff.missingFromStore(changes, ledger.store());
         if (missing.isPresent()) {
             ledger.end(id, "failed", target.number(), "recovery could not restore level " + target.number() + ": the"

@@ -14,10 +14,17 @@ final class EngineFiles {
     private EngineFiles() {
     }
 
-    /** @return the engine's folder, or null when the framework was not started by the Patchbay launcher */
+    /**
+     * @return the engine's folder: in the launcher's data folder, or, in a framework the launcher
+     *         did not start (a test), in the engine bundle's own storage area
+     */
     static Path dataFolder(BundleContext context) {
         String data = context.getProperty(DATA_PROPERTY);
-        return data == null || data.isBlank() ? null : Path.of(data).resolve("patchbay");
+        if (data == null || data.isBlank()) {
+            java.io.File own = context.getDataFile("patchbay");
+            return own == null ? null : own.toPath();
+        }
+        return Path.of(data).resolve("patchbay");
     }
 
     static Path home(BundleContext context) {

@@ -1,46 +1,65 @@
 package io.patchbay.engine.internal;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 
 /**
- * The changes that bring the managed bundles from what the framework holds now to what a level
- * recorded: used to roll back to a level, and to recover after a crash. A bundle counts as
- * unchanged when its version matches, since a patch may not change a jar without changing its
- * version.
+ * The changes that bring bundles from what the framework holds now to what a level recorded:
+ * used to roll back to a level, and to recover after a crash. Only the bundles named are
+ * looked at, so a bundle Patchbay never touched (installed by other means) is left alone. A
+ * bundle counts as matching when its version matches, since a patch may not change a jar without
+ * changing its version.
  */
 final class LevelDiff {
 
     private LevelDiff() {
     }
 
+    /** Rollback: the bundles whose records differ between the current level and the target. */
     static List<Change> toLevel(BundleContext context, LevelState current, LevelState target) {
-        List<Change> changes = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (Bundle bundle : ManagedBundles.all(context)) {
-            String bsn = bundle.getSymbolicName();
-            seen.add(bsn);
-            LevelState.BundleRecord now = current.bundles().get(bsn);
-            String nowHash = now != null && now.version().equals(bundle.getVersion().toString()) ? now.hash() : "";
-            LevelState.BundleRecord wanted = target.bundles().get(bsn);
-            if (wanted == null) {
-                changes.add(new Change(bsn, Change.Kind.UNINSTALL, bundle.getLocation(), bundle.getVersion().toString(),
-                        nowHash, "", ""));
-            } else if (!wanted.version().equals(bundle.getVersion().toString())) {
-                changes.add(new Change(bsn, Change.Kind.UPDATE, bundle.getLocation(), bundle.getVersion().toString(),
-                        nowHash, wanted.version(), wanted.hash()));
+        Set<String> differing = new TreeSet<>();
+        Set<String> names = new TreeSet<>(current.bundles().keySet());
+        names.addAll(target.bundles().keySet());
+        for (String bsn : names) {
+            if (!Objects.equals(current.bundles().get(bsn), target.bundles().get(bsn))) {
+                differing.add(bsn);
             }
         }
-        for (Map.Entry<String, LevelState.BundleRecord> entry : target.bundles().entrySet()) {
-            if (!seen.contains(entry.getKey())) {
-                LevelState.BundleRecord wanted = entry.getValue();
-                changes.add(new Change(entry.getKey(), Change.Kind.INSTALL, wanted.location(), "", "", wanted.version(),
+        return restore(context, current, target, differing);
+    }
+
+    /**
+     * @param current the level whose records give the digests of what is installed now
+     * @param target  the level to restore
+     * @param names   the bundles to bring in line with the target
+     */
+    static List<Change> restore(BundleContext context, LevelState current, LevelState target, Collection<String> names) {
+        List<Change> changes = new ArrayList<>();
+        for (String bsn : new TreeSet<>(names)) {
+            LevelState.BundleRecord wanted = target.bundles().get(bsn);
+            Optional<Bundle> installed = ManagedBundles.find(context, bsn);
+            if (installed.isEmpty()) {
+                if (wanted != null) {
+                    changes.add(new Change(bsn, Change.Kind.INSTALL, wanted.location(), "", "", wanted.version(),
+                            wanted.hash()));
+                }
+                continue;
+            }
+            Bundle bundle = installed.get();
+            String version = bundle.getVersion().toString();
+            LevelState.BundleRecord now = current.bundles().get(bsn);
+            String nowHash = now != null && now.version().equals(version) ? now.hash() : "";
+            if (wanted == null) {
+                changes.add(new Change(bsn, Change.Kind.UNINSTALL, bundle.getLocation(), version, nowHash, "", ""));
+            } else if (!wanted.version().equals(version)) {
+                changes.add(new Change(bsn, Change.Kind.UPDATE, bundle.getLocation(), version, nowHash, wanted.version(),
                         wanted.hash()));
             }
         }

@@ -76,10 +76,6 @@ public class PatchManagerImpl implements PatchManager {
         this.settings = settings(context, config);
         this.journal = new Journal(EngineFiles.journal(settings.dataFolder()));
         this.ledger = new PatchLedger(journal, new BundleStore(EngineFiles.store(settings.dataFolder())));
-        if (!ledger.hasLevels()) {
-            // Not started by the launcher's data folder layout before (a test framework): record level 0 now.
-            ledger.recordLevel(EngineActivator.levelZero(context, ledger.store(), settings.home()));
-        }
         this.planner = new Planner(context, scr, new WouldBeResolver(resolver), ledger.store());
     }
 
@@ -312,12 +308,16 @@ public class PatchManagerImpl implements PatchManager {
         pauseHook(step);
     }
 
-    /** Test hook (framework property patchbay.test.pauseAt): stop at a journal step until killed. */
+    /**
+     * Test hook (framework or system property patchbay.test.pauseAt, spaces in step names written
+     * as '-'): stop at a journal step until the process is killed. The marker goes to the
+     * operation's output, the console that asked.
+     */
     private void pauseHook(String step) {
-        if (settings.pauseAt().isEmpty() || !step.startsWith(settings.pauseAt())) {
+        if (settings.pauseAt().isEmpty() || !step.replace(' ', '-').startsWith(settings.pauseAt())) {
             return;
         }
-        System.out.println("PATCHBAY-TEST-PAUSED-AT " + step);
+        System.out.println("PATCHBAY-TEST-PAUSED-AT " + step.replace(' ', '-'));
         System.out.flush();
         while (true) {
             try {
@@ -411,8 +411,7 @@ public class PatchManagerImpl implements PatchManager {
     private static EngineSettings settings(BundleContext context, EngineConfig config) {
         Path data = EngineFiles.dataFolder(context);
         if (data == null) {
-            throw new IllegalStateException("framework property " + EngineFiles.DATA_PROPERTY + " is not set; "
-                    + "the patch engine needs the data folder");
+            throw new IllegalStateException("the framework gives the patch engine no place for its journal");
         }
         Path home = EngineFiles.home(context);
         Path trust = config.truststore_path().isBlank()
