@@ -60,7 +60,9 @@ public class PatchEngineIT extends InFrameworkTest {
         assertEquals(List.of("RECEIVE", "VERIFY", "PLAN", "APPLY", "HEALTH", "COMMIT"), stages);
         assertEquals("1.0.1", RuntimeState.of(context, scr).version(POLICY));
         Await.until("the fixed policy to heat below freezing", STARTUP, () -> "ON".equals(heater(port)));
-        Await.until("the commit event", STARTUP, () -> topics.contains("patchbay/patch/COMMIT"));
+        Await.until("an event for every stage and the outcome", STARTUP, () -> topics.containsAll(List.of(
+                "patchbay/patch/RECEIVE", "patchbay/patch/VERIFY", "patchbay/patch/PLAN", "patchbay/patch/APPLY",
+                "patchbay/patch/HEALTH", "patchbay/patch/COMMIT", "patchbay/patch/COMMITTED")));
         assertEquals(1, patches.installedPackages().size());
 
         PatchOutcome rolledBack = patches.rollback(0, ProgressListener.NONE);

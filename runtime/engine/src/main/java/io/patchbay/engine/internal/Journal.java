@@ -20,7 +20,8 @@ import java.util.zip.CRC32;
  * Patchbay's append-only journal: one record per line, each forced to disk before the call
  * returns. A record is {@code TYPE|key=value|...|crc=XXXXXXXX} with URL-encoded values and a
  * CRC-32 over everything before {@code |crc=}. A last line that is torn (no newline or a bad
- * checksum, as a crash mid-write leaves it) is ignored on reading and never built upon.
+ * checksum, as a crash mid-write leaves it) never took effect: it is cut off when the journal
+ * is opened, so the next record starts on a clean line.
  *
  * <p>Record types: {@code LEVEL} (a committed bundle set), {@code BEGIN} (an intent: what an
  * operation is about to change), {@code STEP} (progress inside an operation), {@code END} (its
@@ -43,13 +44,13 @@ final class Journal {
     Journal(Path file) throws IOException {
         this.file = file;
         Files.createDirectories(file.getParent());
-        boolean cleanEnd = readExisting();
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
-        if (!cleanEnd) {
-            // Start the next record on a fresh line after a torn one.
-            write("\n");
+        long validBytes = readExisting();
+        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (channel.size() > validBytes) {
+            channel.truncate(validBytes);
+            channel.force(true);
         }
+        channel.position(validBytes);
     }
 
     synchronized List<Entry> entries() {
@@ -82,31 +83,37 @@ final class Journal {
         channel.force(true);
     }
 
-    /** @return whether the file ends cleanly (empty, or with a newline after a valid record) */
-    private boolean readExisting() throws IOException {
+    /** Reads every complete record; returns the length of the file up to the end of the last one. */
+    private long readExisting() throws IOException {
         if (!Files.exists(file)) {
-            return true;
+            return 0;
         }
-        String content = Files.readString(file, StandardCharsets.UTF_8);
-        String[] lines = content.split("\n", -1);
-        boolean clean = content.isEmpty() || content.endsWith("\n");
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            if (line.isEmpty()) {
-                continue;
+        byte[] bytes = Files.readAllBytes(file);
+        long valid = 0;
+        int start = 0;
+        int lineNumber = 0;
+        while (start < bytes.length) {
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') {
+                end++;
             }
-            boolean last = i == lines.length - 1;
-            Entry entry = parse(line);
-            if (entry == null) {
-                if (last) {
-                    clean = false;
-                    break;
-                }
-                throw new IOException("journal " + file + " is damaged at line " + (i + 1));
+            lineNumber++;
+            boolean complete = end < bytes.length;
+            String line = new String(bytes, start, end - start, StandardCharsets.UTF_8);
+            Entry entry = line.isEmpty() ? null : parse(line);
+            if (complete && line.isEmpty()) {
+                valid = end + 1;
+            } else if (entry != null && complete) {
+                entries.add(entry);
+                valid = end + 1;
+            } else if (end + 1 >= bytes.length) {
+                break; // the torn last record: cut off on open
+            } else {
+                throw new IOException("journal " + file + " is damaged at line " + lineNumber);
             }
-            entries.add(entry);
+            start = end + 1;
         }
-        return clean;
+        return valid;
     }
 
     static Entry parse(String line) {

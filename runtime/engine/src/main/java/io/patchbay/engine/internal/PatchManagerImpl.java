@@ -196,7 +196,7 @@ public class PatchManagerImpl implements PatchManager {
             journalStep(id, "level-recorded");
             ledger.end(id, "committed", next.number(), description);
             timer.done(Stage.COMMIT, "level " + next.number());
-            post(Stage.COMMIT, subject, next.number(), "committed");
+            post(TOPIC_PREFIX + "COMMITTED", Map.of("subject", subject, "level", next.number()));
             return new PatchOutcome(PatchOutcome.Result.COMMITTED, next.number(), description, planned.plan(),
                     timer.timings());
         }
@@ -218,7 +218,7 @@ public class PatchManagerImpl implements PatchManager {
         ledger.end(id, "rolled-back", before.number(), outcomeReason);
         timer.done(Stage.ROLLBACK, after == null ? "back at level " + before.number() + ", exactly as before"
                 : "back at level " + before.number() + ", but " + after);
-        post(Stage.ROLLBACK, subject, before.number(), outcomeReason);
+        post(TOPIC_PREFIX + "ROLLED_BACK", Map.of("subject", subject, "level", before.number(), "reason", outcomeReason));
         return new PatchOutcome(PatchOutcome.Result.ROLLED_BACK, before.number(), outcomeReason, planned.plan(),
                 timer.timings());
     }
@@ -275,7 +275,7 @@ public class PatchManagerImpl implements PatchManager {
             return body.run();
         } catch (PatchException e) {
             recordRefusal(operationName, subject, operator, e.getMessage());
-            post(e.stage(), subject, ledger.current().number(), "refused: " + e.getMessage());
+            post(TOPIC_PREFIX + "REFUSED", Map.of("subject", subject, "stage", e.stage().name(), "reason", e.getMessage()));
             throw e;
         } catch (Exception e) {
             String message = operationName + " failed: " + BundleSwapper.rootMessage(e);
@@ -339,16 +339,15 @@ public class PatchManagerImpl implements PatchManager {
         return active;
     }
 
-    private void post(Stage stage, String subject, int level, String summary) {
+    /**
+     * Posts on Event Admin, asynchronously: {@code patchbay/patch/<STAGE>} as each stage completes,
+     * then {@code patchbay/patch/COMMITTED}, {@code ROLLED_BACK} or {@code REFUSED}.
+     */
+    private void post(String topic, Map<String, Object> properties) {
         EventAdmin admin = events;
-        if (admin == null) {
-            return;
+        if (admin != null) {
+            admin.postEvent(new Event(topic, new HashMap<>(properties)));
         }
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("subject", subject);
-        properties.put("level", level);
-        properties.put("summary", summary);
-        admin.postEvent(new Event(TOPIC_PREFIX + stage.name(), properties));
     }
 
     @Override
@@ -423,8 +422,8 @@ public class PatchManagerImpl implements PatchManager {
                 config.activation_timeout_millis(), config.settle_millis(), pauseAt == null ? "" : pauseAt);
     }
 
-    /** Times stages and tells the listener as each completes. */
-    private static final class Timer {
+    /** Times stages, tells the listener as each completes, and posts it as an event. */
+    private final class Timer {
         private final ProgressListener listener;
         private final Map<Stage, Duration> timings = Collections.synchronizedMap(new EnumMap<>(Stage.class));
         private long last = System.nanoTime();
@@ -438,6 +437,7 @@ public class PatchManagerImpl implements PatchManager {
             Duration took = Duration.ofNanos(now - last);
             last = now;
             timings.put(stage, took);
+            post(TOPIC_PREFIX + stage.name(), Map.of("summary", summary, "millis", took.toMillis()));
             try {
                 listener.stageCompleted(stage, took, summary);
             } catch (RuntimeException e) {

@@ -59,7 +59,10 @@ final class PatchRules {
                         + ", which belongs to the Patchbay runtime; patches may not replace it");
             }
             LevelState.BundleRecord record = current.bundles().get(bundle.symbolicName());
-            String fromHash = record == null ? "" : record.hash();
+            // The digest is known only if the bundle is still what the level recorded; a bundle
+            // changed by other means (a manual update) has drifted from it.
+            String fromHash = record != null && installed.isPresent()
+                    && record.version().equals(installed.get().getVersion().toString()) ? record.hash() : "";
             if (bundle.missing()) {
                 if (installed.isEmpty()) {
                     throw refuse("fix pack " + name + " expects " + bundle.symbolicName() + " to be installed already,"
@@ -82,7 +85,7 @@ final class PatchRules {
                         + " to " + bundle.version() + "; a downgrade must be asked for explicitly");
             }
             if (order == 0) {
-                if (bundle.sha256().equals(fromHash)) {
+                if (bundle.sha256().equals(fromHash) || fromHash.isEmpty()) {
                     changes.add(new Change(bundle.symbolicName(), Change.Kind.UNCHANGED, b.getLocation(),
                             b.getVersion().toString(), fromHash, b.getVersion().toString(), fromHash));
                     continue;
