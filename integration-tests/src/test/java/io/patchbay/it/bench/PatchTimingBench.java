@@ -1,0 +1,124 @@
+package io.patchbay.it.bench;
+
+import static org.junit.Assert.assertEquals;
+import static org.ops4j.pax.exam.CoreOptions.streamBundle;
+
+import io.patchbay.it.InFrameworkTest;
+import io.patchbay.it.PatchbayTestConfiguration;
+import io.patchbay.patch.PatchManager;
+import io.patchbay.patch.PatchOptions;
+import io.patchbay.patch.PatchOutcome;
+import io.patchbay.patch.ProgressListener;
+import io.patchbay.patch.Stage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.wiring.FrameworkWiring;
+
+/**
+ * Benchmark (profile {@code bench}, not part of the normal test run): how long each stage of a
+ * patch takes for 1 and for 10 bundles, next to the plain Felix path (Bundle.update of each,
+ * then FrameworkWiring.refreshBundles and wait) for the same bundles in the same run. Prints a
+ * table; asserts only that every patch committed.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class PatchTimingBench extends InFrameworkTest {
+
+    static final int ROUNDS = 5;
+
+    @Inject
+    PatchManager patches;
+
+    @Configuration
+    @Override
+    public Option[] configuration() {
+        try {
+            Path folder = Files.createTempDirectory("bench-patches");
+            for (int round = 1; round <= ROUNDS; round++) {
+                String version = "1.0." + round;
+                BenchPatches.signedPackage(folder, "bench-one-" + version, 1, version);
+                BenchPatches.signedPackage(folder, "bench-ten-" + version, 10, version);
+            }
+            System.setProperty("patchbay.bench.patches", folder.toString());
+            List<Option> options = new ArrayList<>(Arrays.asList(PatchbayTestConfiguration.application()));
+            for (int i = 1; i <= 10; i++) {
+                options.add(streamBundle(new ByteArrayInputStream(BenchPatches.bundle(i, "1.0.0"))));
+            }
+            return options.toArray(new Option[0]);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    public void stageTimesForOneAndTenBundlesAgainstPlainFelix() throws Exception {
+        Path folder = Path.of(System.getProperty("patchbay.bench.patches"));
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "%-34s %8s %8s %8s %8s %8s %8s %8s", "run", "receive", "verify", "plan",
+                "apply", "health", "commit", "total"));
+        // Round 1 warms the JIT; its line is printed but marked.
+        for (int round = 1; round <= ROUNDS; round++) {
+            String version = "1.0." + round;
+            for (String kind : List.of("one", "ten")) {
+                Map<Stage, Long> millis = new EnumMap<>(Stage.class);
+                long start = System.nanoTime();
+                PatchOutcome outcome = patches.apply(folder.resolve("bench-" + kind + "-" + version + ".dp"),
+                        PatchOptions.DEFAULT, (stage, took, summary) -> millis.put(stage, took.toMillis()));
+                long total = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(outcome.reason(), PatchOutcome.Result.COMMITTED, outcome.result());
+                lines.add(String.format(Locale.ROOT, "%-34s %8d %8d %8d %8d %8d %8d %8d",
+                        "patchbay " + kind + " bundle" + (kind.equals("one") ? "" : "s") + " r" + round
+                                + (round == 1 ? " (warm-up)" : ""),
+                        millis.get(Stage.RECEIVE), millis.get(Stage.VERIFY), millis.get(Stage.PLAN),
+                        millis.get(Stage.APPLY), millis.get(Stage.HEALTH), millis.get(Stage.COMMIT), total));
+            }
+        }
+        for (int round = 1; round <= ROUNDS; round++) {
+            for (int count : List.of(1, 10)) {
+                long start = System.nanoTime();
+                plainUpdateAndRefresh(count, "2.0." + round);
+                long total = (System.nanoTime() - start) / 1_000_000;
+                lines.add(String.format(Locale.ROOT, "%-34s %8s %8s %8s %8d %8s %8s %8d",
+                        "plain felix " + count + " r" + round + (round == 1 ? " (warm-up)" : ""), "-", "-", "-", total,
+                        "-", "-", total));
+            }
+        }
+        System.out.println("\nPatch timing, milliseconds (health includes the 1000 ms settle window):");
+        lines.forEach(System.out::println);
+    }
+
+    /** What Gogo update + refresh (or Karaf bundle:update -r) do: update each, refresh them, wait. */
+    private void plainUpdateAndRefresh(int count, String version) throws Exception {
+        List<Bundle> updated = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            String bsn = BenchPatches.symbolicName(i);
+            Bundle bundle = Arrays.stream(context.getBundles()).filter(b -> bsn.equals(b.getSymbolicName())).findFirst()
+                    .orElseThrow();
+            bundle.update(new ByteArrayInputStream(BenchPatches.bundle(i, version)));
+            updated.add(bundle);
+        }
+        BlockingQueue<FrameworkEvent> done = new ArrayBlockingQueue<>(1);
+        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(updated, done::offer);
+        assertEquals(FrameworkEvent.PACKAGES_REFRESHED, done.poll(60, TimeUnit.SECONDS).getType());
+    }
+}
