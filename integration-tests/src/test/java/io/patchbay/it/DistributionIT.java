@@ -36,7 +36,7 @@ class DistributionIT {
 
     @BeforeAll
     static void logFolder() throws Exception {
-        logs = Files.createDirectories(Path.of("target", "e2e-logs")).toAbsolutePath();
+        logs = RuntimeProcess.logFolder();
     }
 
     @Test

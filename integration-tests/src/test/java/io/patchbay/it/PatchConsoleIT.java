@@ -33,7 +33,7 @@ class PatchConsoleIT {
 
     @BeforeAll
     static void logFolder() throws Exception {
-        logs = Files.createDirectories(Path.of("target", "e2e-logs")).toAbsolutePath();
+        logs = RuntimeProcess.logFolder();
     }
 
     @Test

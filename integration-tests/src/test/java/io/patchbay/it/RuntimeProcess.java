@@ -39,6 +39,11 @@ public final class RuntimeProcess implements AutoCloseable {
         this.err = logs.resolve("runtime-" + port + "-" + started + ".err");
     }
 
+    /** @return where the end-to-end tests keep the output of every process they run */
+    public static Path logFolder() throws IOException {
+        return Files.createDirectories(Path.of("target", "e2e-logs")).toAbsolutePath();
+    }
+
     /** Starts {@code bin/patchbay --data DATA --http-port PORT} and waits until {@code /status} answers. */
     public static RuntimeProcess start(Path data, int port, Path logs) throws Exception {
         return start(data, port, logs, Map.of());
