@@ -65,7 +65,7 @@ public class PatchEngineIT extends InFrameworkTest {
                 "patchbay/patch/HEALTH", "patchbay/patch/COMMIT", "patchbay/patch/COMMITTED")));
         assertEquals(1, patches.installedPackages().size());
 
-        PatchOutcome rolledBack = patches.rollback(0, ProgressListener.NONE);
+        PatchOutcome rolledBack = patches.rollback(0, PatchOptions.DEFAULT, ProgressListener.NONE);
         assertEquals(rolledBack.reason(), PatchOutcome.Result.COMMITTED, rolledBack.result());
         assertEquals(2, rolledBack.level());
         assertEquals("1.0.0", RuntimeState.of(context, scr).version(POLICY));

@@ -29,8 +29,11 @@ public interface PatchManager {
      */
     PatchOutcome apply(Path patch, PatchOptions options, ProgressListener progress) throws PatchException;
 
-    /** Restores the bundle set of an earlier patch level, as a new level; health-gated like a patch. */
-    PatchOutcome rollback(int level, ProgressListener progress) throws PatchException;
+    /**
+     * Restores the bundle set of an earlier patch level, as a new level; health-gated like a patch.
+     * With {@link PatchOptions#dryRun()} it stops after the plan.
+     */
+    PatchOutcome rollback(int level, PatchOptions options, ProgressListener progress) throws PatchException;
 
     /** @return the current patch level (level 0 is the initial bundle set) */
     PatchLevel currentLevel();

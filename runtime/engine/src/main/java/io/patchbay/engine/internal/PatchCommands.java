@@ -10,6 +10,7 @@ import io.patchbay.patch.PatchOptions;
 import io.patchbay.patch.PatchOutcome;
 import io.patchbay.patch.PatchPlan;
 import io.patchbay.patch.ProgressListener;
+import io.patchbay.patch.Stage;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -89,31 +90,39 @@ public class PatchCommands {
                 out.println("Dry run: nothing was changed.");
             }
             case COMMITTED -> out.println("Committed: the runtime is at level " + outcome.level() + ".");
-            case ROLLED_BACK -> throw new PatchException(io.patchbay.patch.Stage.ROLLBACK,
+            case ROLLED_BACK -> throw new PatchException(Stage.ROLLBACK,
                     "patch rolled back, the runtime is at level " + outcome.level() + " as before: " + outcome.reason());
         }
     }
 
-    @Descriptor("restore the bundles of an earlier patch level (default: the level before the current one)")
-    public void rollback(CommandSession session) throws PatchException {
+    @Descriptor("restore the bundles of the level before the current one")
+    public void rollback(CommandSession session,
+            @Descriptor("show the plan; change nothing") @Parameter(names = "--dry-run", presentValue = "true",
+                    absentValue = "false") boolean dryRun) throws PatchException {
         int current = patches.currentLevel().number();
         if (current == 0) {
-            throw new PatchException(io.patchbay.patch.Stage.RECEIVE, "the runtime is at level 0; there is nothing to roll back");
+            throw new PatchException(Stage.RECEIVE, "the runtime is at level 0; there is nothing to roll back");
         }
-        rollback(session, current - 1);
+        rollback(session, dryRun, current - 1);
     }
 
     @Descriptor("restore the bundles of an earlier patch level")
-    public void rollback(CommandSession session, @Descriptor("the level to go back to") int level) throws PatchException {
-        PatchOutcome outcome = patches instanceof PatchManagerImpl impl
-                ? impl.rollback(level, operator(session), progress())
-                : patches.rollback(level, progress());
-        if (outcome.result() == PatchOutcome.Result.ROLLED_BACK) {
-            throw new PatchException(io.patchbay.patch.Stage.ROLLBACK, "rollback to level " + level
+    public void rollback(CommandSession session,
+            @Descriptor("show the plan; change nothing") @Parameter(names = "--dry-run", presentValue = "true",
+                    absentValue = "false") boolean dryRun,
+            @Descriptor("the level to go back to") int level) throws PatchException {
+        PatchOutcome outcome = patches.rollback(level, options(session, dryRun, false), progress());
+        switch (outcome.result()) {
+            case DRY_RUN -> {
+                printPlan(outcome.plan(), System.out);
+                System.out.println("Dry run: nothing was changed.");
+            }
+            case ROLLED_BACK -> throw new PatchException(Stage.ROLLBACK, "rollback to level " + level
                     + " did not pass the health gate and was undone; still at level " + outcome.level() + ": "
                     + outcome.reason());
+            case COMMITTED -> System.out.println("Committed: the runtime is at level " + outcome.level()
+                    + " (the bundles of level " + level + ").");
         }
-        System.out.println("Committed: the runtime is at level " + outcome.level() + " (the bundles of level " + level + ").");
     }
 
     @Descriptor("list the patch levels and the deployment packages installed")

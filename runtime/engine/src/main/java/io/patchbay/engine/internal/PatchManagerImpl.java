@@ -122,16 +122,11 @@ public class PatchManagerImpl implements PatchManager {
     }
 
     @Override
-    public PatchOutcome rollback(int level, ProgressListener progress) throws PatchException {
-        return guarded("rollback", "level " + level, "unknown", () -> rollbackTo(level, "unknown", progress));
+    public PatchOutcome rollback(int level, PatchOptions options, ProgressListener progress) throws PatchException {
+        return guarded("rollback", "level " + level, options.operator(), () -> rollbackTo(level, options, progress));
     }
 
-    /** Rollback with the operator named, for the console and other surfaces. */
-    PatchOutcome rollback(int level, String operator, ProgressListener progress) throws PatchException {
-        return guarded("rollback", "level " + level, operator, () -> rollbackTo(level, operator, progress));
-    }
-
-    private PatchOutcome rollbackTo(int level, String operator, ProgressListener progress) throws Exception {
+    private PatchOutcome rollbackTo(int level, PatchOptions options, ProgressListener progress) throws Exception {
         Timer timer = new Timer(progress);
         LevelState current = ledger.current();
         LevelState target = ledger.level(level).orElseThrow(() -> new PatchException(Stage.RECEIVE,
@@ -159,7 +154,11 @@ public class PatchManagerImpl implements PatchManager {
         // No baselining on the way back: going back to an older API is what a rollback is for.
         Planner.Planned planned = planner.plan(null, changes, manifests, Map.of());
         timer.done(Stage.PLAN, summary(planned.plan()));
-        return carryOut("rollback", "level " + level, "rollback to level " + level, operator, planned,
+        if (options.dryRun()) {
+            return new PatchOutcome(PatchOutcome.Result.DRY_RUN, current.number(), "dry run: nothing was changed",
+                    planned.plan(), timer.timings());
+        }
+        return carryOut("rollback", "level " + level, "rollback to level " + level, options.operator(), planned,
                 target.packages(), timer);
     }
 
