@@ -13,7 +13,7 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
  */
 public abstract class InFrameworkTest {
 
-    static final Duration STARTUP = Duration.ofSeconds(20);
+    protected static final Duration STARTUP = Duration.ofSeconds(20);
 
     @Inject
     protected BundleContext context;
@@ -32,7 +32,7 @@ public abstract class InFrameworkTest {
     }
 
     /** @return the response when it is a 200, else null (to poll with {@link Await}) */
-    static Http.Response okOrNull(int port, String path) throws InterruptedException {
+    protected static Http.Response okOrNull(int port, String path) throws InterruptedException {
         Http.Response response = Http.tryGet(port, path);
         return response != null && response.status() == 200 ? response : null;
     }

@@ -24,7 +24,7 @@ import jdk.security.jarsigner.JarSigner;
  */
 final class BenchPatches {
 
-    static final String KEYSTORE = "patchbay.bench.keystore";
+    static final String KEYSTORE = "patchbay.signer.keystore";
 
     private BenchPatches() {
     }

@@ -65,6 +65,10 @@ final class PatchReader {
             if (manifest == null) {
                 throw refuse("patch " + name + " has no META-INF/MANIFEST.MF, so it is not a deployment package");
             }
+            if (jar.size() > settings.maxEntries()) {
+                throw refuse("patch " + name + " has " + jar.size() + " entries, more than the limit of "
+                        + settings.maxEntries());
+            }
             Set<String> named = manifest.getEntries().keySet();
             Map<String, byte[]> entries = new LinkedHashMap<>();
             Map<String, List<List<X509Certificate>>> signers = new LinkedHashMap<>();

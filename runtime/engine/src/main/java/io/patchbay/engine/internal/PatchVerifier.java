@@ -93,6 +93,7 @@ final class PatchVerifier {
                 throw refuse("patch " + name + " names " + path + " in its manifest, but the archive does not hold it");
             }
             Manifest manifest = bundleManifest(name, path, jar);
+            BundleHeaders.check(name, bsn, manifest);
             String actualBsn = symbolicNameOf(manifest);
             String actualVersion = manifest.getMainAttributes().getValue(Constants.BUNDLE_VERSION);
             if (!bsn.equals(actualBsn)) {
@@ -118,23 +119,26 @@ final class PatchVerifier {
     }
 
     private List<String> checkSignatures(String name, ReceivedPatch received) throws PatchException {
-        Set<String> signerNames = new LinkedHashSet<>();
-        boolean anyUnsigned = false;
-        TrustStore trust = null;
-        Date now = new Date();
-        for (Map.Entry<String, List<List<X509Certificate>>> entry : received.signers().entrySet()) {
-            List<List<X509Certificate>> chains = entry.getValue();
+        List<String> unsigned = new ArrayList<>();
+        received.signers().forEach((entry, chains) -> {
             if (chains.isEmpty()) {
-                anyUnsigned = true;
-                if (!settings.allowUnsigned()) {
-                    throw refuse("patch " + name + " is not signed (entry " + entry.getKey()
-                            + " has no signature); unsigned patches are not allowed");
-                }
-                continue;
+                unsigned.add(entry);
             }
-            if (trust == null) {
-                trust = TrustStore.load(settings.trustStore(), settings.trustStorePassword());
+        });
+        if (!unsigned.isEmpty() && unsigned.size() < received.signers().size()) {
+            throw refuse("patch " + name + " has entries added after it was signed: " + String.join(", ", unsigned));
+        }
+        if (!unsigned.isEmpty()) {
+            if (settings.allowUnsigned()) {
+                return List.of();
             }
+            throw refuse("patch " + name + " is not signed (entry " + unsigned.get(0)
+                    + " has no signature); unsigned patches are not allowed");
+        }
+        TrustStore trust = TrustStore.load(settings.trustStore(), settings.trustStorePassword());
+        Set<String> signerNames = new LinkedHashSet<>();
+        Date now = new Date();
+        for (List<List<X509Certificate>> chains : received.signers().values()) {
             String firstReason = null;
             boolean trusted = false;
             for (List<X509Certificate> chain : chains) {
@@ -149,9 +153,6 @@ final class PatchVerifier {
             if (!trusted) {
                 throw refuse("patch " + name + " " + firstReason);
             }
-        }
-        if (anyUnsigned && !signerNames.isEmpty()) {
-            throw refuse("patch " + name + " mixes signed and unsigned entries (entries were added after signing)");
         }
         return new ArrayList<>(signerNames);
     }
