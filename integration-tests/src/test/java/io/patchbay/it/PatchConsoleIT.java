@@ -137,6 +137,42 @@ class PatchConsoleIT {
         }
     }
 
+    /**
+     * Kills the runtime in the middle of an automatic rollback (a patch that fails its health
+     * check): after the restart it is at level 0 with the bundles of level 0.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"rollback:-updated-io.patchbay.demo.policy", "rollback:-refreshed"})
+    void aRuntimeKilledDuringARollbackRestartsAtTheLevelBeforeThePatch(String step) throws Exception {
+        Path data = temp.resolve("data");
+        int port = FreePort.pick();
+        String patch = PatchbayTestConfiguration.patch("policy-unhealthy.dp").toString();
+        Path consoleOut = logs.resolve("crash-console-" + step.replace(':', '_') + ".out");
+        try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs,
+                Map.of("PATCHBAY_OPTS", "-Dpatchbay.test.pauseAt=" + step))) {
+            Process console = new ProcessBuilder(PatchbayTestConfiguration.distribution().resolve("bin/patchbay").toString(),
+                    "console", "--data", data.toString(), "-c", "patch:apply " + patch)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(consoleOut.toFile())
+                    .redirectErrorStream(true)
+                    .start();
+            Await.until("the runtime to pause at " + step, TIMEOUT,
+                    () -> Files.readString(consoleOut).contains("PATCHBAY-TEST-PAUSED-AT " + step));
+            runtime.kill();
+            assertTrue(console.waitFor(30, TimeUnit.SECONDS), "the console ends when the runtime dies");
+        }
+        try (RuntimeProcess restarted = RuntimeProcess.start(data, port, logs)) {
+            assertTrue(restarted.out().contains("was rolled back at start"), restarted.out());
+            String status = Http.get(port, "/status").body();
+            assertTrue(status.contains("{\"symbolicName\":\"io.patchbay.demo.policy\",\"version\":\"1.0.0\","
+                    + "\"state\":\"ACTIVE\"}"), step + ": " + status);
+            RuntimeProcess.Result level = restarted.console(logs, "patch:status");
+            assertTrue(level.out().startsWith("Patch level 0:"), level.out());
+            RuntimeProcess.Result history = restarted.console(logs, "patch:history");
+            assertTrue(history.out().contains("recovered"), history.out());
+        }
+    }
+
     private static String heater(int port) throws Exception {
         String body = Http.get(port, "/decide?celsius=-5").body();
         return body.contains("\"heater\":\"ON\"") ? "ON" : body.contains("\"heater\":\"OFF\"") ? "OFF" : body;
