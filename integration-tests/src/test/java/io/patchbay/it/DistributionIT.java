@@ -67,6 +67,10 @@ class DistributionIT {
             RuntimeProcess.Result failing = runtime.console(logs, "stop 9999");
             assertTrue(failing.exitStatus() != 0, "a failing command is a failed exit status: " + failing);
 
+            // Safe defaults, as the kernel sees them: one TCP port, the HTTP one, on loopback only;
+            // the console has no network port.
+            assertEquals(List.of("127.0.0.1:" + runtime.port()), ListeningSockets.of(runtime.pid()));
+
             // Only the owner can reach the console: owner-only socket in an owner-only folder.
             Path socket = data.resolve("run/console.sock");
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
