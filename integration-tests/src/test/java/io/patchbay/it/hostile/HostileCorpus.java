@@ -158,6 +158,13 @@ public final class HostileCorpus {
                 : b, Map.of());
         cases.add(new Case("main-header-changed.dp", Stage.VERIFY, "was altered after it was signed"));
 
+        Path section = path("section-changed-after-signing.dp");
+        PatchArchive.rewrite(goodPatch(), section, (n, b) -> n.equals("META-INF/MANIFEST.MF")
+                ? new String(b, StandardCharsets.UTF_8).replace("Bundle-Version: 1.0.1", "Bundle-Version: 1.0.2")
+                        .getBytes(StandardCharsets.UTF_8)
+                : b, Map.of());
+        cases.add(new Case("section-changed-after-signing.dp", Stage.VERIFY, "was altered after it was signed"));
+
         Path added = path("bundle-added-after-signing.dp");
         byte[] sensor = PatchArchive.bundleJar(Map.of("Bundle-SymbolicName", "io.patchbay.demo.extra", "Bundle-Version", "1.0.0"));
         PatchArchive.rewrite(goodPatch(), added, (n, b) -> n.equals("META-INF/MANIFEST.MF")
