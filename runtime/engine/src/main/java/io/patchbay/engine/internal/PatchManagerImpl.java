@@ -242,7 +242,9 @@ public class PatchManagerImpl implements PatchManager {
 
     private Checked verified(Path patch, PatchOptions options, Timer timer) throws PatchException {
         ReceivedPatch received = new PatchReader(settings).read(patch);
-        timer.done(Stage.RECEIVE, received.entries().size() + " entries, sha256 " + received.sha256().substring(0, 12));
+        int entries = received.entries().size();
+        timer.done(Stage.RECEIVE, entries + (entries == 1 ? " entry" : " entries") + ", sha256 "
+                + received.sha256().substring(0, 12));
         VerifiedPatch verified = new PatchVerifier(settings).verify(received);
         List<Change> changes = PatchRules.changes(verified, options, ledger.current(), context);
         PatchDescriptor d = verified.descriptor();
