@@ -2,6 +2,7 @@ package io.patchbay.engine.internal;
 
 import io.patchbay.patch.HistoryEntry;
 import io.patchbay.patch.InstalledPackage;
+import io.patchbay.patch.PatchBusyException;
 import io.patchbay.patch.PatchDescriptor;
 import io.patchbay.patch.PatchException;
 import io.patchbay.patch.PatchLevel;
@@ -290,7 +291,7 @@ public class PatchManagerImpl implements PatchManager {
     private PatchException refusedBusy(String operation, String subject, String operator) {
         String message = "another patch operation is in progress; try again when it has finished";
         recordRefusal(operation, subject, operator, message);
-        return new PatchException(Stage.RECEIVE, message);
+        return new PatchBusyException(message);
     }
 
     private void recordRefusal(String operation, String subject, String operator, String reason) {
