@@ -140,6 +140,8 @@ public final class HostileCorpus {
         signed("expired-signer.dp", policyFix(), new PatchArchive.Signer(expiredKey, "expired", "expired-key"),
                 Stage.VERIFY, "whose certificate expired on");
 
+        forgedChain();
+
         Path altered = path("altered-entry.dp");
         PatchArchive.rewrite(goodPatch(), altered, (n, b) -> {
             if (n.startsWith("bundles/")) {
@@ -293,15 +295,57 @@ public final class HostileCorpus {
     /** A key whose certificate expired long ago, made with the JDK's keytool. */
     private Path expiredKeyStore() throws Exception {
         Path store = path("expired-key.p12");
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-keystore", store.toString(),
-                "-storetype", "PKCS12", "-storepass", "expired-key", "-alias", "expired", "-keyalg", "RSA",
-                "-keysize", "2048", "-dname", "CN=Expired Signer", "-startdate", "-3y", "-validity", "30")
-                .redirectErrorStream(true).start();
+        keytool("-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "expired-key",
+                "-alias", "expired", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=Expired Signer",
+                "-startdate", "-3y", "-validity", "30");
+        return store;
+    }
+
+    /**
+     * A forged chain: the attacker's own CA takes the trusted signer's name and issues the
+     * attacker a certificate; the genuine (public) trusted certificate is appended to the chain.
+     * Every name matches; no signature does.
+     */
+    private void forgedChain() throws Exception {
+        Path work = path("forgery.p12");
+        String pass = "forgery";
+        keytool("-genkeypair", "-keystore", work.toString(), "-storetype", "PKCS12", "-storepass", pass, "-alias",
+                "fakeca", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=Patchbay Demo Patches", "-ext", "bc:c");
+        keytool("-genkeypair", "-keystore", work.toString(), "-storetype", "PKCS12", "-storepass", pass, "-alias",
+                "evil", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=Evil Attacker");
+        Path request = path("evil.csr");
+        Path issued = path("evil.crt");
+        keytool("-certreq", "-keystore", work.toString(), "-storepass", pass, "-alias", "evil", "-file", request.toString());
+        keytool("-gencert", "-keystore", work.toString(), "-storepass", pass, "-alias", "fakeca", "-infile",
+                request.toString(), "-outfile", issued.toString());
+        java.security.KeyStore forged = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(work)) {
+            forged.load(in, pass.toCharArray());
+        }
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(PatchbayTestConfiguration.distribution()
+                .resolve("etc/truststore.p12"))) {
+            trust.load(in, "patchbay".toCharArray());
+        }
+        java.security.cert.Certificate evil;
+        try (java.io.InputStream in = Files.newInputStream(issued)) {
+            evil = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        PatchArchive.Signer signer = PatchArchive.Signer.of(
+                (java.security.PrivateKey) forged.getKey("evil", pass.toCharArray()),
+                List.of(evil, trust.getCertificate("patchbay-demo")));
+        signed("forged-chain.dp", policyFix(), signer, Stage.VERIFY,
+                "is signed by CN=Evil Attacker, which the trust store truststore.p12 does not trust");
+    }
+
+    private static void keytool(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(Arrays.asList(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException("keytool failed: " + output);
+            throw new IllegalStateException("keytool " + args[0] + " failed: " + output);
         }
-        return store;
     }
 }

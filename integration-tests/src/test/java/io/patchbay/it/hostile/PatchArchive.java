@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -28,8 +30,16 @@ import jdk.security.jarsigner.JarSigner;
  */
 final class PatchArchive {
 
-    /** A key to sign with: a PKCS12 file, its alias and password. */
-    record Signer(Path keyStore, String alias, String password) {
+    /** A key to sign with: a PKCS12 file, its alias and password; or a key and chain given directly. */
+    record Signer(Path keyStore, String alias, String password, PrivateKey key, List<Certificate> chain) {
+
+        Signer(Path keyStore, String alias, String password) {
+            this(keyStore, alias, password, null, null);
+        }
+
+        static Signer of(PrivateKey key, List<Certificate> chain) {
+            return new Signer(null, null, null, key, chain);
+        }
     }
 
     private final Map<String, String> main = new LinkedHashMap<>();
@@ -93,13 +103,18 @@ final class PatchArchive {
     }
 
     static void sign(Path in, Path out, Signer signer) throws Exception {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        char[] password = signer.password().toCharArray();
-        try (InputStream stream = Files.newInputStream(signer.keyStore())) {
-            keys.load(stream, password);
+        PrivateKey key = signer.key();
+        List<Certificate> chain = signer.chain();
+        if (key == null) {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            char[] password = signer.password().toCharArray();
+            try (InputStream stream = Files.newInputStream(signer.keyStore())) {
+                keys.load(stream, password);
+            }
+            key = (PrivateKey) keys.getKey(signer.alias(), password);
+            chain = Arrays.asList(keys.getCertificateChain(signer.alias()));
         }
-        JarSigner jarSigner = new JarSigner.Builder((PrivateKey) keys.getKey(signer.alias(), password),
-                CertificateFactory.getInstance("X.509").generateCertPath(Arrays.asList(keys.getCertificateChain(signer.alias()))))
+        JarSigner jarSigner = new JarSigner.Builder(key, CertificateFactory.getInstance("X.509").generateCertPath(chain))
                 .digestAlgorithm("SHA-256").signatureAlgorithm("SHA256withRSA").build();
         try (ZipFile zip = new ZipFile(in.toFile()); OutputStream stream = Files.newOutputStream(out)) {
             jarSigner.sign(zip, stream);
