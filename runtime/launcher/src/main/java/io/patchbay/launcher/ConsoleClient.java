@@ -110,6 +110,10 @@ public final class ConsoleClient {
 
     private static SocketChannel connect(Path data) throws LaunchException {
         Path socket = data.resolve(AttachProtocol.SOCKET_PATH_IN_DATA);
+        if (Files.isDirectory(socket.getParent()) && !Files.isExecutable(socket.getParent())) {
+            throw new LaunchException(LaunchException.ENVIRONMENT,
+                    "not allowed to attach to " + socket + ": only the user that runs Patchbay may");
+        }
         if (!Files.exists(socket)) {
             throw new LaunchException(LaunchException.ENVIRONMENT,
                     "no running Patchbay owns data folder " + data + " (no console socket at " + socket + ")");

@@ -51,6 +51,14 @@ final class InitialBundles {
         int count = 0;
         count += install(context, bundlesFolder.resolve("system"), SYSTEM_START_LEVEL, installed, toStart);
         count += install(context, bundlesFolder.resolve("app"), APPLICATION_START_LEVEL, installed, toStart);
+        // A first boot that died half-way installed some bundles without starting them: every
+        // initial bundle is marked started here, not only the ones installed now.
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getLocation().startsWith(LOCATION_PREFIX) && !toStart.contains(bundle)
+                    && bundle.getHeaders("").get(Constants.FRAGMENT_HOST) == null) {
+                toStart.add(bundle);
+            }
+        }
         for (Bundle bundle : toStart) {
             try {
                 // Persistent start: the framework starts it when its start level is reached,

@@ -46,8 +46,9 @@ final class PatchbayRuntime {
 
     /** @return the process exit status */
     int run() throws LaunchException {
+        // The port first: a refusal for a port in use must not create a data folder either.
+        checkPortFree(options.httpHost(), options.httpPort());
         try (DataFolder data = DataFolder.open(options.data())) {
-            checkPortFree(options.httpHost(), options.httpPort());
             data.recordOwner();
             Framework framework = newFramework(data);
             try {
@@ -109,7 +110,11 @@ final class PatchbayRuntime {
         shutdownHookStopping = true;
         try {
             framework.stop();
-            framework.waitForStop(STOP_TIMEOUT_MILLIS);
+            if (framework.waitForStop(STOP_TIMEOUT_MILLIS).getType() == FrameworkEvent.WAIT_TIMEDOUT) {
+                System.err.println("patchbay: the framework did not stop within " + STOP_TIMEOUT_MILLIS / 1000 + " s");
+                System.err.flush();
+                return;
+            }
             out.println("Patchbay stopped.");
             out.flush();
         } catch (BundleException | InterruptedException e) {

@@ -42,9 +42,12 @@ final class BundleSwapper {
 
     /**
      * @param shouldBeActive symbolic names of bundles that must be active afterwards
+     * @param completed      receives each change as soon as it has been carried out, so that
+     *                       whatever happens next, exactly those can be undone
      * @return problems starting bundles (empty when all started); the health gate judges them
      */
-    List<String> apply(List<Change> changes, Collection<String> shouldBeActive, Steps steps) throws Exception {
+    List<String> apply(List<Change> changes, Collection<String> shouldBeActive, Steps steps, List<Change> completed)
+            throws Exception {
         List<Bundle> touched = new ArrayList<>();
         List<Bundle> installed = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -62,6 +65,7 @@ final class BundleSwapper {
                         }
                         problems.add(change.symbolicName() + " did not start: " + rootMessage(e));
                     }
+                    completed.add(change);
                     touched.add(bundle);
                     steps.step("updated " + change.symbolicName() + " to " + change.toVersion());
                 }
@@ -70,12 +74,14 @@ final class BundleSwapper {
                     try (InputStream jar = store.open(change.toHash())) {
                         bundle = context.installBundle(change.location(), jar);
                     }
+                    completed.add(change);
                     installed.add(bundle);
                     steps.step("installed " + change.symbolicName() + " " + change.toVersion());
                 }
                 case UNINSTALL -> {
                     Bundle bundle = require(change.symbolicName());
                     bundle.uninstall();
+                    completed.add(change);
                     touched.add(bundle);
                     steps.step("uninstalled " + change.symbolicName());
                 }
@@ -104,6 +110,69 @@ final class BundleSwapper {
             }
         }
         steps.step("started");
+        return problems;
+    }
+
+    /**
+     * Undoes changes that were carried out, newest first, as far as it can: a step that fails is
+     * reported and the rest still run, then everything touched is refreshed and what should run
+     * is started.
+     *
+     * @return what could not be undone; empty when the undo is complete
+     */
+    List<String> undo(List<Change> completed, Collection<String> shouldBeActive, Steps steps) {
+        List<String> problems = new ArrayList<>();
+        List<Bundle> touched = new ArrayList<>();
+        for (int i = completed.size() - 1; i >= 0; i--) {
+            Change undo = completed.get(i).inverse();
+            try {
+                switch (undo.kind()) {
+                    case UPDATE -> {
+                        Bundle bundle = require(undo.symbolicName());
+                        try (InputStream jar = store.open(undo.toHash())) {
+                            bundle.update(jar);
+                        } catch (BundleException e) {
+                            if (e.getType() != BundleException.ACTIVATOR_ERROR) {
+                                throw e;
+                            }
+                        }
+                        touched.add(bundle);
+                    }
+                    case INSTALL -> {
+                        try (InputStream jar = store.open(undo.toHash())) {
+                            context.installBundle(undo.location(), jar);
+                        }
+                    }
+                    case UNINSTALL -> {
+                        Bundle bundle = require(undo.symbolicName());
+                        bundle.uninstall();
+                        touched.add(bundle);
+                    }
+                    case UNCHANGED -> { }
+                }
+                steps.step(undo.kind().name().toLowerCase() + " " + undo.symbolicName());
+            } catch (Exception e) {
+                problems.add("could not undo " + undo.symbolicName() + ": " + rootMessage(e));
+            }
+        }
+        try {
+            if (!touched.isEmpty()) {
+                refresh(touched);
+            }
+        } catch (Exception e) {
+            problems.add("refresh after the undo failed: " + rootMessage(e));
+        }
+        for (String symbolicName : shouldBeActive) {
+            Optional<Bundle> bundle = ManagedBundles.find(context, symbolicName);
+            if (bundle.isPresent() && bundle.get().getState() != Bundle.ACTIVE
+                    && bundle.get().getHeaders("").get(Constants.FRAGMENT_HOST) == null) {
+                try {
+                    bundle.get().start();
+                } catch (BundleException | IllegalStateException e) {
+                    problems.add(symbolicName + " did not start again: " + rootMessage(e));
+                }
+            }
+        }
         return problems;
     }
 

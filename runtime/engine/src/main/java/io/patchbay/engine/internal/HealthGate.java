@@ -7,6 +7,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
@@ -23,6 +27,8 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
  * collected from the moment {@link #watch()} is called, so that errors during the swap count.
  */
 final class HealthGate implements FrameworkListener {
+
+    static final long CHECK_TIMEOUT_SECONDS = 5;
 
     private final BundleContext context;
     private final ServiceComponentRuntime scr;
@@ -75,6 +81,20 @@ final class HealthGate implements FrameworkListener {
         return failures;
     }
 
+    /** Asks one check on its own thread, so that a check that hangs cannot hold the patch lock forever. */
+    private static HealthResult answer(HealthCheck check)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        FutureTask<HealthResult> task = new FutureTask<>(check::check);
+        Thread thread = new Thread(task, "patchbay-health-check");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            return task.get(CHECK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } finally {
+            task.cancel(true);
+        }
+    }
+
     /** Bundles and components active before that are not active now. */
     private static List<String> missing(Snapshot before, Snapshot now) {
         List<String> missing = new ArrayList<>();
@@ -115,12 +135,17 @@ final class HealthGate implements FrameworkListener {
             Object nameProperty = reference.getProperty("name");
             String name = nameProperty == null ? check.getClass().getName() : nameProperty.toString();
             try {
-                HealthResult result = check.check();
+                HealthResult result = answer(check);
                 if (result == null || !result.healthy()) {
                     failures.add("health check " + name + " failed: " + (result == null ? "no answer" : result.message()));
                 }
-            } catch (RuntimeException e) {
-                failures.add("health check " + name + " threw " + e);
+            } catch (TimeoutException e) {
+                failures.add("health check " + name + " did not answer within " + CHECK_TIMEOUT_SECONDS + " s");
+            } catch (ExecutionException e) {
+                failures.add("health check " + name + " threw " + e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failures.add("health check " + name + " was interrupted");
             } finally {
                 context.ungetService(reference);
             }

@@ -75,12 +75,28 @@ final class Journal {
         channel.close();
     }
 
+    /**
+     * Writes one whole record or nothing: a write that fails half-way (disk full) is cut back off,
+     * so the next record does not get glued to a fragment and the file stays readable.
+     */
     private void write(String text) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        long start = channel.position();
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        } catch (IOException e) {
+            try {
+                channel.truncate(start);
+                channel.position(start);
+                channel.force(true);
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
         }
-        channel.force(true);
     }
 
     /** Reads every complete record; returns the length of the file up to the end of the last one. */

@@ -80,9 +80,15 @@ public class PatchManagerImpl implements PatchManager {
         this.planner = new Planner(context, scr, new WouldBeResolver(resolver), ledger.store());
     }
 
+    /** Waits for an operation in progress to end (it holds the journal) before closing. */
     @Deactivate
     void close() throws IOException {
-        journal.close();
+        operation.lock();
+        try {
+            journal.close();
+        } finally {
+            operation.unlock();
+        }
     }
 
     @Override
@@ -173,52 +179,66 @@ public class PatchManagerImpl implements PatchManager {
         String id = ledger.begin(operation, subject, operator, Change.encode(changes));
         pauseHook("begin");
         HealthGate gate = new HealthGate(context, scr, settings);
-        List<String> failures;
+        List<Change> completed = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        BundleSwapper swapper = new BundleSwapper(context, ledger.store());
         gate.watch();
         try {
-            List<String> startProblems;
-            try {
-                startProblems = new BundleSwapper(context, ledger.store()).apply(changes, shouldBeActive,
-                        step -> journalStep(id, step));
-            } catch (Exception e) {
-                startProblems = List.of(operation + " failed: " + BundleSwapper.rootMessage(e));
-            }
+            List<String> startProblems = swapper.apply(changes, shouldBeActive, step -> journalStep(id, step), completed);
             timer.done(Stage.APPLY, changedSummary(changes));
-            failures = gate.check(snapshot, startProblems);
+            failures.addAll(gate.check(snapshot, startProblems));
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            // Whatever went wrong once the framework was touched, the answer is the undo below.
+            failures.add(operation + " failed: " + BundleSwapper.rootMessage(e));
         } finally {
             gate.stopWatching();
         }
         if (failures.isEmpty()) {
-            timer.done(Stage.HEALTH, "bundles and components active again, no framework errors, health checks pass");
-            journalStep(id, "healthy");
-            LevelState next = before.next(description, changes, packagesAfter, id);
-            ledger.recordLevel(next);
-            journalStep(id, "level-recorded");
-            ledger.end(id, "committed", next.number(), description);
-            timer.done(Stage.COMMIT, "level " + next.number());
-            post(TOPIC_PREFIX + "COMMITTED", Map.of("subject", subject, "level", next.number()));
-            return new PatchOutcome(PatchOutcome.Result.COMMITTED, next.number(), description, planned.plan(),
-                    timer.timings());
+            try {
+                timer.done(Stage.HEALTH, "bundles and components active again, no framework errors, health checks pass");
+                journalStep(id, "healthy");
+                LevelState next = before.next(description, changes, packagesAfter, id);
+                ledger.recordLevel(next);
+                journalStep(id, "level-recorded");
+                ledger.end(id, "committed", next.number(), description);
+                timer.done(Stage.COMMIT, "level " + next.number());
+                post(TOPIC_PREFIX + "COMMITTED", Map.of("subject", subject, "level", next.number()));
+                return new PatchOutcome(PatchOutcome.Result.COMMITTED, next.number(), description, planned.plan(),
+                        timer.timings());
+            } catch (IOException e) {
+                if (ledger.current().number() != before.number()) {
+                    // The level is on disk: the patch is committed; only its END record is missing,
+                    // which the next start adds.
+                    throw e;
+                }
+                failures.add("cannot write the journal: " + e.getMessage());
+            }
         }
         timer.done(Stage.HEALTH, "FAILED: " + String.join("; ", failures));
         String reason = failures.get(0) + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : "");
-        List<Change> undo = new ArrayList<>();
-        for (Change change : changes) {
-            undo.add(0, change.inverse());
-        }
-        String after;
-        try {
-            new BundleSwapper(context, ledger.store()).apply(undo, shouldBeActive,
-                    step -> journalStep(id, "rollback: " + step));
-            after = awaitSnapshot(snapshot);
-        } catch (Exception e) {
-            after = "the rollback itself failed: " + BundleSwapper.rootMessage(e);
+        boolean interrupted = Thread.interrupted(); // the undo must run to its end
+        List<String> undoProblems = swapper.undo(completed, shouldBeActive, step -> journalStep(id, "rollback: " + step));
+        String after = undoProblems.isEmpty() ? awaitSnapshot(snapshot) : String.join("; ", undoProblems);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         String outcomeReason = reason + (after == null ? "" : "; " + after);
-        ledger.end(id, "rolled-back", before.number(), outcomeReason);
+        boolean complete = undoProblems.isEmpty();
+        if (complete) {
+            ledger.end(id, "rolled-back", before.number(), outcomeReason);
+        } else {
+            // No END: the operation stays open in the journal, so the next start restores the level.
+            ledger.step(id, "undo incomplete: " + outcomeReason);
+        }
         timer.done(Stage.ROLLBACK, after == null ? "back at level " + before.number() + ", exactly as before"
-                : "back at level " + before.number() + ", but " + after);
+                : (complete ? "back at level " + before.number() + ", but " : "UNDO INCOMPLETE: ") + after);
         post(TOPIC_PREFIX + "ROLLED_BACK", Map.of("subject", subject, "level", before.number(), "reason", outcomeReason));
+        if (!complete) {
+            throw new PatchException(Stage.ROLLBACK, "the patch failed and could not be fully undone; restart the"
+                    + " runtime to restore level " + before.number() + ": " + outcomeReason);
+        }
         return new PatchOutcome(PatchOutcome.Result.ROLLED_BACK, before.number(), outcomeReason, planned.plan(),
                 timer.timings());
     }

@@ -21,7 +21,9 @@ import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 
 /**
  * Stage {@code receive}: reads a patch archive without trusting anything it says about itself.
@@ -60,6 +62,7 @@ final class PatchReader {
         } catch (IOException e) {
             throw refuse("cannot read patch " + name + ": " + e.getMessage());
         }
+        boundsCheck(file, name);
         try (JarFile jar = new JarFile(file.toFile(), true)) {
             Manifest manifest = jar.getManifest();
             if (manifest == null) {
@@ -111,9 +114,41 @@ final class PatchReader {
         }
     }
 
+    /**
+     * A first pass over every entry, the manifest and signature files included, with a plain
+     * zip reader and the same limits: the JDK expands the manifest and signature files as soon as
+     * a jar is opened for verification, trusting sizes the archive itself declares.
+     */
+    private void boundsCheck(Path file, String name) throws PatchException {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            if (zip.size() > settings.maxEntries()) {
+                throw refuse("patch " + name + " has " + zip.size() + " entries, more than the limit of "
+                        + settings.maxEntries());
+            }
+            long budget = settings.maxExpandedBytes();
+            Enumeration<? extends ZipEntry> all = zip.entries();
+            while (all.hasMoreElements()) {
+                ZipEntry entry = all.nextElement();
+                checkName(name, entry.getName());
+                if (!entry.isDirectory()) {
+                    budget -= readBounded(zip.getInputStream(entry), entry.getName(), name, budget).length;
+                }
+            }
+        } catch (ZipException e) {
+            throw refuse("patch " + name + " is not a readable archive (truncated or corrupt: " + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw refuse("patch " + name + " is not a readable archive (" + e.getMessage() + ")");
+        }
+    }
+
     private byte[] readBounded(JarFile jar, JarEntry entry, String name, long budget) throws IOException, PatchException {
+        return readBounded(jar.getInputStream(entry), entry.getName(), name, budget);
+    }
+
+    private byte[] readBounded(InputStream stream, String entryName, String name, long budget)
+            throws IOException, PatchException {
         long limit = Math.min(budget, settings.maxEntryBytes());
-        try (InputStream in = jar.getInputStream(entry)) {
+        try (InputStream in = stream) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buffer = new byte[8192];
             long total = 0;
@@ -121,7 +156,7 @@ final class PatchReader {
             while ((n = in.read(buffer)) >= 0) {
                 total += n;
                 if (total > limit) {
-                    throw refuse("patch " + name + " expands beyond its limit at entry " + entry.getName()
+                    throw refuse("patch " + name + " expands beyond its limit at entry " + entryName
                             + " (a compression bomb, or an entry over " + settings.maxEntryBytes() + " bytes)");
                 }
                 out.write(buffer, 0, n);

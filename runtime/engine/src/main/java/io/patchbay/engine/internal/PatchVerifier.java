@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.Attributes;
-import java.util.jar.JarInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import java.util.jar.Manifest;
 import org.osgi.framework.Constants;
 import org.osgi.framework.Version;
@@ -35,6 +36,7 @@ final class PatchVerifier {
     static final String DP_FIX_PACK = "DeploymentPackage-FixPack";
     static final String DP_MISSING = "DeploymentPackage-Missing";
     static final String DESCRIPTION = "Patchbay-Description";
+    static final int MAX_BUNDLE_MANIFEST_BYTES = 1 << 20;
 
     private final EngineSettings settings;
 
@@ -157,13 +159,21 @@ final class PatchVerifier {
         return new ArrayList<>(signerNames);
     }
 
+    /** Reads a bundle's manifest with a bound of its own, so a nested jar cannot expand without limit. */
     private static Manifest bundleManifest(String patch, String path, byte[] jar) throws PatchException {
-        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar), false)) {
-            Manifest manifest = in.getManifest();
-            if (manifest == null) {
-                throw refuse("patch " + patch + ": " + path + " has no manifest, so it is not a bundle");
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(jar))) {
+            ZipEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                if (entry.getName().equalsIgnoreCase("META-INF/MANIFEST.MF")) {
+                    byte[] bytes = in.readNBytes(MAX_BUNDLE_MANIFEST_BYTES + 1);
+                    if (bytes.length > MAX_BUNDLE_MANIFEST_BYTES) {
+                        throw refuse("patch " + patch + ": the manifest of " + path + " is over "
+                                + MAX_BUNDLE_MANIFEST_BYTES + " bytes");
+                    }
+                    return new Manifest(new ByteArrayInputStream(bytes));
+                }
             }
-            return manifest;
+            throw refuse("patch " + patch + ": " + path + " has no manifest, so it is not a bundle");
         } catch (IOException e) {
             throw refuse("patch " + patch + ": " + path + " is not a readable jar (" + e.getMessage() + ")");
         }

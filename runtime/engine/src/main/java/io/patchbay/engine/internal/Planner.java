@@ -58,6 +58,14 @@ final class Planner {
     Planned plan(PatchDescriptor descriptor, List<Change> changes, Map<String, Manifest> newManifests,
             Map<String, byte[]> newJars) throws PatchException {
         List<String> notes = new ArrayList<>();
+        for (Change change : changes) {
+            boolean replaces = change.kind() == Change.Kind.UPDATE || change.kind() == Change.Kind.UNINSTALL;
+            if (replaces && !store.contains(change.fromHash())) {
+                throw new PatchException(Stage.PLAN, "cannot change " + change.symbolicName() + " " + change.fromVersion()
+                        + ": its jar is not in Patchbay's store (it was installed or updated outside Patchbay), so it"
+                        + " could not be restored if the change failed");
+            }
+        }
         baseline(changes, newJars, notes);
 
         Set<Bundle> replaced = new HashSet<>();
@@ -144,20 +152,21 @@ final class Planner {
             if (change.kind() != Change.Kind.UPDATE || !newJars.containsKey(change.symbolicName())) {
                 continue;
             }
-            if (!store.contains(change.fromHash())) {
-                notes.add("API of " + change.symbolicName() + " not baselined: the installed jar is not in the store");
-                continue;
-            }
+            Version from = Version.parseVersion(change.fromVersion());
+            Version to = Version.parseVersion(change.toVersion());
+            boolean microOnly = from.getMajor() == to.getMajor() && from.getMinor() == to.getMinor();
             String apiChange;
             try {
                 apiChange = baseliner.apiChange(store.read(change.fromHash()), newJars.get(change.symbolicName()));
             } catch (Exception e) {
+                if (microOnly) {
+                    // The micro-version promise cannot be checked, so it is not taken on trust.
+                    throw new PatchException(Stage.PLAN, "cannot compare the API of " + change.symbolicName() + " " + to
+                            + " with the installed " + from + ": " + e.getMessage());
+                }
                 notes.add("API of " + change.symbolicName() + " not baselined: " + e.getMessage());
                 continue;
             }
-            Version from = Version.parseVersion(change.fromVersion());
-            Version to = Version.parseVersion(change.toVersion());
-            boolean microOnly = from.getMajor() == to.getMajor() && from.getMinor() == to.getMinor();
             if (apiChange != null && microOnly) {
                 throw new PatchException(Stage.PLAN, change.symbolicName() + " " + to + " changes its API in a micro"
                         + " version: " + apiChange);

@@ -93,8 +93,9 @@ record Snapshot(SortedMap<String, String> bundles, List<String> services, Sorted
         Object classes = reference.getProperty(Constants.OBJECTCLASS);
         String interfaces = classes instanceof String[] names ? String.join(",", names) : String.valueOf(classes);
         Object ranking = reference.getProperty(Constants.SERVICE_RANKING);
+        Bundle owner = reference.getBundle(); // null once the service is gone
         return interfaces + " ranking=" + (ranking instanceof Integer r ? r : 0) + " owner="
-                + reference.getBundle().getSymbolicName();
+                + (owner == null ? "(unregistered)" : owner.getSymbolicName());
     }
 
     static String stateName(int state) {
