@@ -140,6 +140,11 @@ class DistributionIT {
             assertEquals(3, result.exitStatus());
             assertOneLine("patchbay: HTTP port " + port + " on 127.0.0.1 is already in use; stop what holds it or "
                     + "choose another with --http-port", result.err());
+            Path fresh = temp.resolve("fresh-data");
+            RuntimeProcess.Result refusedFresh = RuntimeProcess.run(logs, "--data", fresh.toString(), "--http-port",
+                    Integer.toString(port));
+            assertEquals(3, refusedFresh.exitStatus());
+            assertFalse(Files.exists(fresh), "a refused start creates no data folder");
         }
         FolderSnapshot.assertUnchanged(before, data);
     }
