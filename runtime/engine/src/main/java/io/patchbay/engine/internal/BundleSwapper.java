@@ -150,7 +150,12 @@ final class BundleSwapper {
                     }
                     case UNCHANGED -> { }
                 }
-                steps.step(undo.kind().name().toLowerCase() + " " + undo.symbolicName());
+                steps.step(switch (undo.kind()) {
+                    case UPDATE -> "updated " + undo.symbolicName() + " to " + undo.toVersion();
+                    case INSTALL -> "installed " + undo.symbolicName() + " " + undo.toVersion();
+                    case UNINSTALL -> "uninstalled " + undo.symbolicName();
+                    case UNCHANGED -> "unchanged " + undo.symbolicName();
+                });
             } catch (Exception e) {
                 problems.add("could not undo " + undo.symbolicName() + ": " + rootMessage(e));
             }
@@ -158,6 +163,7 @@ final class BundleSwapper {
         try {
             if (!touched.isEmpty()) {
                 refresh(touched);
+                steps.step("refreshed");
             }
         } catch (Exception e) {
             problems.add("refresh after the undo failed: " + rootMessage(e));
