@@ -14,30 +14,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End-to-end tests of the built distribution ({@code runtime/distribution/target/patchbay}) as
  * real processes: headless start, the attached console, SIGTERM, restart, and every refusal
  * with its one-line error, its exit status, and a data folder left exactly as it was.
  */
-class DistributionIT {
+class DistributionIT extends ProcessTest {
 
     static final List<String> DEMO_BUNDLES = List.of("io.patchbay.demo.api", "io.patchbay.demo.control",
             "io.patchbay.demo.policy", "io.patchbay.demo.sensor", "io.patchbay.demo.web");
     static final Duration SWAP_TIMEOUT = Duration.ofSeconds(20);
 
-    static Path logs;
-
-    @TempDir
-    Path temp;
-
-    @BeforeAll
-    static void logFolder() throws Exception {
-        logs = RuntimeProcess.logFolder();
-    }
 
     @Test
     void headlessRuntimeServesHttpAndAnAttachedConsoleAndStopsCleanlyOnSigterm() throws Exception {

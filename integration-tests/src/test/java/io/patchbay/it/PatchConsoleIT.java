@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,18 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * crash recovery: the runtime killed (SIGKILL) at each journal step of a multi-bundle patch
  * restarts at the last committed level with the last committed bundle set.
  */
-class PatchConsoleIT {
+class PatchConsoleIT extends ProcessTest {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
-    static Path logs;
-
-    @TempDir
-    Path temp;
-
-    @BeforeAll
-    static void logFolder() throws Exception {
-        logs = RuntimeProcess.logFolder();
-    }
 
     @Test
     void applyAndRollbackFromTheConsoleSurviveRestarts() throws Exception {
@@ -105,20 +92,7 @@ class PatchConsoleIT {
         Path data = temp.resolve("data");
         int port = FreePort.pick();
         String patch = PatchbayTestConfiguration.patch("appliance-1.0.0.dp").toString();
-        Path consoleOut = logs.resolve("crash-console-" + step + ".out");
-        try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs,
-                Map.of("PATCHBAY_OPTS", "-Dpatchbay.test.pauseAt=" + step))) {
-            Process console = new ProcessBuilder(PatchbayTestConfiguration.distribution().resolve("bin/patchbay").toString(),
-                    "console", "--data", data.toString(), "-c", "patch:apply " + patch)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(consoleOut.toFile())
-                    .redirectErrorStream(true)
-                    .start();
-            Await.until("the runtime to pause at " + step, TIMEOUT,
-                    () -> Files.readString(consoleOut).contains("PATCHBAY-TEST-PAUSED-AT " + step));
-            runtime.kill();
-            assertTrue(console.waitFor(30, TimeUnit.SECONDS), "the console ends when the runtime dies");
-        }
+        killWhilePaused(data, port, patch, step);
         boolean committed = step.equals("level-recorded");
         try (RuntimeProcess restarted = RuntimeProcess.start(data, port, logs)) {
             assertTrue(restarted.out().contains("was " + (committed ? "committed" : "rolled back") + " at start"),
@@ -138,15 +112,10 @@ class PatchConsoleIT {
     }
 
     /**
-     * Kills the runtime in the middle of an automatic rollback (a patch that fails its health
-     * check): after the restart it is at level 0 with the bundles of level 0.
+     * Starts the runtime with the test hook that pauses at a journal step, applies a patch from the
+     * console, and kills the runtime with SIGKILL once it is paused there.
      */
-    @ParameterizedTest
-    @ValueSource(strings = {"rollback:-updated-io.patchbay.demo.policy", "rollback:-refreshed"})
-    void aRuntimeKilledDuringARollbackRestartsAtTheLevelBeforeThePatch(String step) throws Exception {
-        Path data = temp.resolve("data");
-        int port = FreePort.pick();
-        String patch = PatchbayTestConfiguration.patch("policy-unhealthy.dp").toString();
+    private static void killWhilePaused(Path data, int port, String patch, String step) throws Exception {
         Path consoleOut = logs.resolve("crash-console-" + step.replace(':', '_') + ".out");
         try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs,
                 Map.of("PATCHBAY_OPTS", "-Dpatchbay.test.pauseAt=" + step))) {
@@ -161,6 +130,19 @@ class PatchConsoleIT {
             runtime.kill();
             assertTrue(console.waitFor(30, TimeUnit.SECONDS), "the console ends when the runtime dies");
         }
+    }
+
+    /**
+     * Kills the runtime in the middle of an automatic rollback (a patch that fails its health
+     * check): after the restart it is at level 0 with the bundles of level 0.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"rollback:-updated-io.patchbay.demo.policy", "rollback:-refreshed"})
+    void aRuntimeKilledDuringARollbackRestartsAtTheLevelBeforeThePatch(String step) throws Exception {
+        Path data = temp.resolve("data");
+        int port = FreePort.pick();
+        String patch = PatchbayTestConfiguration.patch("policy-unhealthy.dp").toString();
+        killWhilePaused(data, port, patch, step);
         try (RuntimeProcess restarted = RuntimeProcess.start(data, port, logs)) {
             assertTrue(restarted.out().contains("was rolled back at start"), restarted.out());
             String status = Http.get(port, "/status").body();
@@ -173,8 +155,4 @@ class PatchConsoleIT {
         }
     }
 
-    private static String heater(int port) throws Exception {
-        String body = Http.get(port, "/decide?celsius=-5").body();
-        return body.contains("\"heater\":\"ON\"") ? "ON" : body.contains("\"heater\":\"OFF\"") ? "OFF" : body;
-    }
 }

@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The watched patch folder of the built distribution: a patch dropped into
@@ -18,18 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ends in {@code applied/} or in {@code failed/} with the console's one-line reason; across a
  * restart nothing is lost and nothing is applied twice.
  */
-class PatchFolderIT {
+class PatchFolderIT extends ProcessTest {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
-    static Path logs;
-
-    @TempDir
-    Path temp;
-
-    @BeforeAll
-    static void logFolder() throws Exception {
-        logs = RuntimeProcess.logFolder();
-    }
 
     @Test
     void aDroppedPatchIsAppliedAndARefusedOneFailsWithTheConsolesReason() throws Exception {
@@ -92,8 +79,4 @@ class PatchFolderIT {
         Files.move(part, patches.resolve("incoming/" + patch.getFileName()), StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static String heater(int port) throws Exception {
-        String body = Http.get(port, "/decide?celsius=-5").body();
-        return body.contains("\"heater\":\"ON\"") ? "ON" : body.contains("\"heater\":\"OFF\"") ? "OFF" : body;
-    }
 }
