@@ -112,6 +112,31 @@ class PatchConsoleIT extends ProcessTest {
     }
 
     /**
+     * Kills the runtime twice: in the middle of a patch, then in the middle of the recovery that
+     * the next start runs. The third start still ends at level 0 with the bundles of level 0.
+     */
+    @Test
+    void aRuntimeKilledDuringStartupRecoveryRecoversOnTheNextStart() throws Exception {
+        Path data = temp.resolve("data");
+        int port = FreePort.pick();
+        killWhilePaused(data, port, PatchbayTestConfiguration.patch("appliance-1.0.0.dp").toString(), "refreshed");
+        try (RuntimeProcess recovering = RuntimeProcess.launch(data, port, logs,
+                Map.of("PATCHBAY_OPTS", "-Dpatchbay.test.pauseAt=recovery:-updated"))) {
+            Await.until("the recovery to pause", TIMEOUT, () -> recovering.out().contains("PATCHBAY-TEST-PAUSED-AT recovery:"));
+            recovering.kill();
+        }
+        try (RuntimeProcess restarted = RuntimeProcess.start(data, port, logs)) {
+            assertTrue(restarted.out().contains("was rolled back at start"), restarted.out());
+            String status = Http.get(port, "/status").body();
+            for (String bsn : List.of("io.patchbay.demo.policy", "io.patchbay.demo.sensor")) {
+                assertTrue(status.contains("{\"symbolicName\":\"" + bsn + "\",\"version\":\"1.0.0\",\"state\":\"ACTIVE\"}"),
+                        status);
+            }
+            assertTrue(restarted.console(logs, "patch:status").out().startsWith("Patch level 0:"));
+        }
+    }
+
+    /**
      * Starts the runtime with the test hook that pauses at a journal step, applies a patch from the
      * console, and kills the runtime with SIGKILL once it is paused there.
      */

@@ -51,14 +51,7 @@ public final class RuntimeProcess implements AutoCloseable {
 
     /** The same, with extra environment variables (such as PATCHBAY_OPTS). */
     public static RuntimeProcess start(Path data, int port, Path logs, Map<String, String> environment) throws Exception {
-        RuntimeProcess runtime = new RuntimeProcess(PatchbayTestConfiguration.distribution(), data, port, logs);
-        ProcessBuilder builder = new ProcessBuilder(runtime.command("--data", data.toString(), "--http-port",
-                Integer.toString(port)))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(runtime.out.toFile())
-                .redirectError(runtime.err.toFile());
-        builder.environment().putAll(environment);
-        runtime.process = builder.start();
+        RuntimeProcess runtime = launch(data, port, logs, environment);
         try {
             Await.until("the runtime to serve /status on port " + port, START_TIMEOUT, () -> {
                 if (!runtime.process.isAlive()) {
@@ -71,6 +64,20 @@ public final class RuntimeProcess implements AutoCloseable {
             runtime.close();
             throw e;
         }
+        return runtime;
+    }
+
+    /** Starts {@code bin/patchbay} and returns at once, without waiting for HTTP. */
+    public static RuntimeProcess launch(Path data, int port, Path logs, Map<String, String> environment)
+            throws Exception {
+        RuntimeProcess runtime = new RuntimeProcess(PatchbayTestConfiguration.distribution(), data, port, logs);
+        ProcessBuilder builder = new ProcessBuilder(runtime.command("--data", data.toString(), "--http-port",
+                Integer.toString(port)))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(runtime.out.toFile())
+                .redirectError(runtime.err.toFile());
+        builder.environment().putAll(environment);
+        runtime.process = builder.start();
         return runtime;
     }
 

@@ -75,8 +75,11 @@ public final class EngineActivator implements BundleActivator {
         }
         // Application bundles are not started yet at this start level; the framework starts the
         // persistently started ones when it reaches their level.
-        new BundleSwapper(context, ledger.store()).apply(changes, List.of(), step -> ledger.step(id, "recovery: " + step),
-                new java.util.ArrayList<>());
+        String pauseAt = context.getProperty(TestHook.PROPERTY);
+        new BundleSwapper(context, ledger.store()).apply(changes, List.of(), step -> {
+            ledger.step(id, "recovery: " + step);
+            TestHook.pauseIfAsked(pauseAt, "recovery: " + step, System.out);
+        }, new java.util.ArrayList<>());
         String how = committed ? "committed" : "rolled back";
         ledger.end(id, committed ? "committed" : "recovered", target.number(),
                 "the runtime stopped during this " + intent.get("op") + "; recovered at start: " + how + ", level "

@@ -330,25 +330,9 @@ public class PatchManagerImpl implements PatchManager {
         pauseHook(step);
     }
 
-    /**
-     * Test hook (framework or system property patchbay.test.pauseAt, spaces in step names written
-     * as '-'): stop at a journal step until the process is killed. The marker goes to the
-     * operation's output, the console that asked.
-     */
+    /** The crash tests' pause point; the marker goes to the operation's output, the console that asked. */
     private void pauseHook(String step) {
-        if (settings.pauseAt().isEmpty() || !step.replace(' ', '-').startsWith(settings.pauseAt())) {
-            return;
-        }
-        System.out.println("PATCHBAY-TEST-PAUSED-AT " + step.replace(' ', '-'));
-        System.out.flush();
-        while (true) {
-            try {
-                Thread.sleep(60_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        TestHook.pauseIfAsked(settings.pauseAt(), step, System.out);
     }
 
     private List<String> activeManagedBundles() {
@@ -438,7 +422,7 @@ public class PatchManagerImpl implements PatchManager {
         Path trust = config.truststore_path().isBlank()
                 ? (home == null ? null : home.resolve("etc/truststore.p12"))
                 : Path.of(config.truststore_path());
-        String pauseAt = context.getProperty("patchbay.test.pauseAt");
+        String pauseAt = context.getProperty(TestHook.PROPERTY);
         return new EngineSettings(data, home, trust, config.truststore_password(), config.allow_unsigned(),
                 config.max_patch_bytes(), config.max_entries(), config.max_entry_bytes(), config.max_expanded_bytes(),
                 config.activation_timeout_millis(), config.settle_millis(), pauseAt == null ? "" : pauseAt);
