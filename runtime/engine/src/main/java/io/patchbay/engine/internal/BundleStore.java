@@ -21,9 +21,16 @@ import java.util.HexFormat;
 final class BundleStore {
 
     private final Path folder;
+    private final String failWrite;
 
     BundleStore(Path folder) throws IOException {
+        this(folder, "");
+    }
+
+    /** @param failWrite test hook: "store" makes every new jar fail to write as on a full disk */
+    BundleStore(Path folder, String failWrite) throws IOException {
         this.folder = Files.createDirectories(folder);
+        this.failWrite = failWrite == null ? "" : failWrite;
     }
 
     /** Stores the bytes (if not there yet) and returns their digest. */
@@ -35,8 +42,12 @@ final class BundleStore {
         }
         Path temp = Files.createTempFile(folder, "incoming-", ".tmp");
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            TestHook.failIfAsked(failWrite, "store");
             channel.write(java.nio.ByteBuffer.wrap(jar));
             channel.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw e;
         }
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);

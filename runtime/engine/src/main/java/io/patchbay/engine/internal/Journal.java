@@ -41,8 +41,16 @@ final class Journal {
     private final List<Entry> entries = new ArrayList<>();
     private final FileChannel channel;
 
+    private final String failWrite;
+
     Journal(Path file) throws IOException {
+        this(file, "");
+    }
+
+    /** @param failWrite test hook: "journal" makes every append fail as on a full disk */
+    Journal(Path file, String failWrite) throws IOException {
         this.file = file;
+        this.failWrite = failWrite == null ? "" : failWrite;
         Files.createDirectories(file.getParent());
         long validBytes = readExisting();
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -59,6 +67,7 @@ final class Journal {
 
     /** Appends a record and forces it to disk. */
     synchronized Entry append(String type, Map<String, String> fields) throws IOException {
+        TestHook.failIfAsked(failWrite, "journal");
         StringBuilder line = new StringBuilder(type);
         for (Map.Entry<String, String> field : fields.entrySet()) {
             line.append('|').append(field.getKey()).append('=')

@@ -75,8 +75,9 @@ public class PatchManagerImpl implements PatchManager {
         this.context = context;
         this.scr = scr;
         this.settings = settings(context, config);
-        this.journal = new Journal(EngineFiles.journal(settings.dataFolder()));
-        this.ledger = new PatchLedger(journal, new BundleStore(EngineFiles.store(settings.dataFolder())));
+        String failWrite = context.getProperty(TestHook.FAIL_WRITE_PROPERTY);
+        this.journal = new Journal(EngineFiles.journal(settings.dataFolder()), failWrite);
+        this.ledger = new PatchLedger(journal, new BundleStore(EngineFiles.store(settings.dataFolder()), failWrite));
         this.planner = new Planner(context, scr, new WouldBeResolver(resolver), ledger.store());
     }
 
