@@ -4,6 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import io.patchbay.patch.HealthCheck;
+import io.patchbay.patch.HealthResult;
 import io.patchbay.patch.PatchException;
 import io.patchbay.patch.PatchManager;
 import io.patchbay.patch.PatchOptions;
@@ -196,6 +198,27 @@ public class PatchEngineIT extends InFrameworkTest {
     @Test
     public void aFailingHealthCheckIsRolledBack() throws Exception {
         assertRolledBack("policy-unhealthy.dp", "health check demo control loop");
+    }
+
+    @Test
+    public void aHealthCheckThatThrowsAnErrorRollsThePatchBack() throws Exception {
+        context.registerService(HealthCheck.class, () -> {
+            throw new NoClassDefFoundError("simulated: a class of a refreshed bundle is gone");
+        }, null);
+        assertRolledBack("policy-fix.dp", "NoClassDefFoundError");
+    }
+
+    @Test
+    public void aHealthCheckThatHangsRollsThePatchBack() throws Exception {
+        context.registerService(HealthCheck.class, () -> {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return HealthResult.ok("too late");
+        }, null);
+        assertRolledBack("policy-fix.dp", "did not answer within 5 s");
     }
 
     private void assertRefused(String patch, Stage stage, String expected) throws Exception {
