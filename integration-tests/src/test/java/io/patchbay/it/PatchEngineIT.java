@@ -226,8 +226,7 @@ public class PatchEngineIT extends InFrameworkTest {
     }
 
     private void assertRefused(Path patch, Stage stage, String expected) throws Exception {
-        awaitAppliance();
-        RuntimeState before = RuntimeState.of(context, scr);
+        RuntimeState before = settledState();
         int level = patches.currentLevel().number();
         try {
             patches.apply(patch, PatchOptions.DEFAULT, ProgressListener.NONE);
@@ -242,8 +241,7 @@ public class PatchEngineIT extends InFrameworkTest {
     }
 
     private void assertRolledBack(String patch, String reasonMentions) throws Exception {
-        awaitAppliance();
-        RuntimeState before = RuntimeState.of(context, scr);
+        RuntimeState before = settledState();
         PatchOutcome outcome = patches.apply(PatchbayTestConfiguration.patch(patch), PatchOptions.DEFAULT,
                 ProgressListener.NONE);
         assertEquals(outcome.reason(), PatchOutcome.Result.ROLLED_BACK, outcome.result());
@@ -255,6 +253,12 @@ public class PatchEngineIT extends InFrameworkTest {
             return now.equals(before) ? now : null;
         }));
         assertEquals("rolled-back", patches.history().get(patches.history().size() - 1).outcome());
+    }
+
+    /** The state to compare with afterwards, once the appliance has settled. */
+    private RuntimeState settledState() throws Exception {
+        awaitAppliance();
+        return RuntimeState.of(context, scr);
     }
 
     /** Waits until the appliance runs and the policy has been used, so snapshots are stable. */

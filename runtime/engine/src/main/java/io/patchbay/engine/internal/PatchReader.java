@@ -68,24 +68,16 @@ final class PatchReader {
             if (manifest == null) {
                 throw refuse("patch " + name + " has no META-INF/MANIFEST.MF, so it is not a deployment package");
             }
-            if (jar.size() > settings.maxEntries()) {
-                throw refuse("patch " + name + " has " + jar.size() + " entries, more than the limit of "
-                        + settings.maxEntries());
-            }
             Set<String> named = manifest.getEntries().keySet();
             Map<String, byte[]> entries = new LinkedHashMap<>();
             Map<String, List<List<X509Certificate>>> signers = new LinkedHashMap<>();
             Set<String> seen = new HashSet<>();
             long budget = settings.maxExpandedBytes();
-            int count = 0;
+            // Count, names and sizes were checked by the first pass; this one verifies and keeps.
             Enumeration<JarEntry> all = jar.entries();
             while (all.hasMoreElements()) {
                 JarEntry entry = all.nextElement();
-                if (++count > settings.maxEntries()) {
-                    throw refuse("patch " + name + " has more than " + settings.maxEntries() + " entries");
-                }
                 String entryName = entry.getName();
-                checkName(name, entryName);
                 if (!seen.add(entryName)) {
                     throw refuse("patch " + name + " has the entry " + entryName + " twice");
                 }
