@@ -46,4 +46,13 @@ public interface PatchManager {
 
     /** @return the deployment packages installed at the current level */
     List<InstalledPackage> installedPackages();
+
+    /**
+     * Checks that the revisions earlier swaps retired are gone from memory: asks for a garbage
+     * collection (so it takes up to a second) and reports each one still reachable or still
+     * kept by the framework for a bundle wired to it.
+     *
+     * @return the retired revisions still in memory; empty when there is no leak
+     */
+    List<PinnedRevision> pinnedRevisions();
 }

@@ -18,9 +18,22 @@ import java.util.List;
  * @param fromHash     digest of the installed jar in the store ("" when unknown or none)
  * @param toVersion    version afterwards ("" when uninstalled)
  * @param toHash       digest of the jar afterwards ("" when uninstalled)
+ * @param toLocation   the location afterwards: the same for an update in place, another one when
+ *                     the new version is installed beside the old ({@code handover})
  */
 record Change(String symbolicName, Kind kind, String location, String fromVersion, String fromHash, String toVersion,
-        String toHash) {
+        String toHash, String toLocation) {
+
+    /** A change that keeps the bundle's location. */
+    Change(String symbolicName, Kind kind, String location, String fromVersion, String fromHash, String toVersion,
+            String toHash) {
+        this(symbolicName, kind, location, fromVersion, fromHash, toVersion, toHash, location);
+    }
+
+    /** @return this change with the new version installed at {@code newLocation} */
+    Change at(String newLocation) {
+        return new Change(symbolicName, kind, location, fromVersion, fromHash, toVersion, toHash, newLocation);
+    }
 
     enum Kind {
         INSTALL,
@@ -36,14 +49,15 @@ record Change(String symbolicName, Kind kind, String location, String fromVersio
             case UNINSTALL -> Kind.INSTALL;
             default -> kind;
         };
-        return new Change(symbolicName, undo, location, toVersion, toHash, fromVersion, fromHash);
+        return new Change(symbolicName, undo, toLocation, toVersion, toHash, fromVersion, fromHash, location);
     }
 
     static String encode(List<Change> changes) {
         StringBuilder out = new StringBuilder();
         for (Change c : changes) {
             out.append(out.length() == 0 ? "" : ",").append(String.join("@", c.symbolicName, c.kind.name(),
-                    URLEncoder.encode(c.location, StandardCharsets.UTF_8), c.fromVersion, c.fromHash, c.toVersion, c.toHash));
+                    URLEncoder.encode(c.location, StandardCharsets.UTF_8), c.fromVersion, c.fromHash, c.toVersion, c.toHash,
+                    URLEncoder.encode(c.toLocation, StandardCharsets.UTF_8)));
         }
         return out.toString();
     }
@@ -55,7 +69,9 @@ record Change(String symbolicName, Kind kind, String location, String fromVersio
                 continue;
             }
             String[] p = item.split("@", -1);
-            changes.add(new Change(p[0], Kind.valueOf(p[1]), URLDecoder.decode(p[2], StandardCharsets.UTF_8), p[3], p[4], p[5], p[6]));
+            String location = URLDecoder.decode(p[2], StandardCharsets.UTF_8);
+            changes.add(new Change(p[0], Kind.valueOf(p[1]), location, p[3], p[4], p[5], p[6],
+                    p.length > 7 ? URLDecoder.decode(p[7], StandardCharsets.UTF_8) : location));
         }
         return changes;
     }

@@ -44,7 +44,7 @@ record LevelState(int number, String description, Instant committedAt, Map<Strin
         for (Change change : changes) {
             switch (change.kind()) {
                 case INSTALL, UPDATE -> after.put(change.symbolicName(),
-                        new BundleRecord(change.toVersion(), change.toHash(), change.location()));
+                        new BundleRecord(change.toVersion(), change.toHash(), change.toLocation()));
                 case UNINSTALL -> after.remove(change.symbolicName());
                 case UNCHANGED -> { }
             }

@@ -389,6 +389,11 @@ public class PatchManagerImpl implements PatchManager {
         return installed;
     }
 
+    @Override
+    public List<io.patchbay.patch.PinnedRevision> pinnedRevisions() {
+        return List.of();
+    }
+
     static Manifest manifestOf(byte[] jar) throws IOException {
         try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar), false)) {
             return in.getManifest();
