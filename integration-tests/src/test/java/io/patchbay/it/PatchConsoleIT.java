@@ -3,6 +3,7 @@ package io.patchbay.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -82,32 +84,77 @@ class PatchConsoleIT extends ProcessTest {
     }
 
     /**
-     * Kills the runtime at one journal step of the two-bundle appliance patch and restarts it:
-     * before the level is recorded the patch is undone; once it is recorded the patch stays.
+     * Kills the runtime at one journal step of the two-bundle appliance patch applied by strategy
+     * refresh, and restarts it: before the level is recorded the patch is undone; once it is
+     * recorded the patch stays.
      */
     @ParameterizedTest
     @ValueSource(strings = {"begin", "updated-io.patchbay.demo.policy", "updated-io.patchbay.demo.sensor", "refreshed",
         "started", "healthy", "level-recorded"})
     void aRuntimeKilledAtAnyJournalStepRestartsAtTheLastCommittedLevel(String step) throws Exception {
+        assertKilledAndRecovered("--strategy refresh", step);
+    }
+
+    /**
+     * The same for strategy handover, where for a while both versions of each bundle are
+     * installed: the restart keeps exactly one, the one of the last committed level, active.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"installed-io.patchbay.demo.sensor", "started-the-new-versions", "stopped-the-old-versions",
+        "uninstalled-the-old-versions", "refreshed", "level-recorded"})
+    void aRuntimeKilledAtAnyStepOfAHandoverRestartsAtTheLastCommittedLevel(String step) throws Exception {
+        assertKilledAndRecovered("--strategy handover", step);
+    }
+
+    private void assertKilledAndRecovered(String strategy, String step) throws Exception {
         Path data = temp.resolve("data");
         int port = FreePort.pick();
         String patch = PatchbayTestConfiguration.patch("appliance-1.0.0.dp").toString();
-        killWhilePaused(data, port, patch, step);
+        killWhilePaused(data, port, strategy + " " + patch, step);
         boolean committed = step.equals("level-recorded");
         try (RuntimeProcess restarted = RuntimeProcess.start(data, port, logs)) {
             assertTrue(restarted.out().contains("was " + (committed ? "committed" : "rolled back") + " at start"),
                     restarted.out());
-            String status = Http.get(port, "/status").body();
             String expected = committed ? "1.0.1" : "1.0.0";
-            for (String bsn : List.of("io.patchbay.demo.policy", "io.patchbay.demo.sensor")) {
-                assertTrue(status.contains("{\"symbolicName\":\"" + bsn + "\",\"version\":\"" + expected
-                        + "\",\"state\":\"ACTIVE\"}"), step + ": " + status);
-            }
+            awaitActive(port, step, expected, "io.patchbay.demo.policy", "io.patchbay.demo.sensor");
             RuntimeProcess.Result level = restarted.console(logs, "patch:status");
             assertTrue(level.out().startsWith("Patch level " + (committed ? 1 : 0) + ":"), level.out());
             RuntimeProcess.Result lb = restarted.console(logs, "lb -s");
             assertFalse(lb.out().contains("Installed"), "no bundle left half-installed: " + lb.out());
             assertFalse(lb.out().contains("Resolved  "), "no bundle left stopped: " + lb.out());
+            for (String bsn : List.of("io.patchbay.demo.policy", "io.patchbay.demo.sensor")) {
+                assertEquals(1, lb.out().lines().filter(l -> l.contains("|" + bsn + " (")).count(),
+                        "one version of " + bsn + ": " + lb.out());
+            }
+        }
+    }
+
+    /**
+     * The disk fills up in the middle of a patch, once its intent is on disk: neither the steps nor
+     * the undo can be journalled, so the command fails with one line and the operation stays open
+     * in the journal; the next start, with room on the disk again, ends it at level 0.
+     */
+    @Test
+    void aDiskThatFillsUpInTheMiddleOfAPatchIsRecoveredAtTheNextStart() throws Exception {
+        Path data = temp.resolve("data");
+        int port = FreePort.pick();
+        String fix = PatchbayTestConfiguration.patch("policy-fix.dp").toString();
+        try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs,
+                Map.of("PATCHBAY_OPTS", "-Dpatchbay.test.failWrite=journal-after-begin"))) {
+            RuntimeProcess.Result apply = runtime.console(logs, "patch:apply " + fix);
+            assertTrue(apply.exitStatus() != 0, apply.out());
+            String error = apply.err().strip();
+            assertTrue(error.startsWith("Error: ") && error.contains("No space left on device"), error);
+            assertEquals(1, error.lines().count(), error);
+            Await.until("the appliance to answer with policy 1.0.0", TIMEOUT, () -> heater(port).equals("OFF"));
+            assertEquals(0, runtime.terminate());
+        }
+        try (RuntimeProcess restarted = RuntimeProcess.start(data, port, logs)) {
+            assertTrue(restarted.out().contains("was rolled back at start"), restarted.out());
+            awaitActive(port, "after the disk filled up", "1.0.0", "io.patchbay.demo.policy");
+            assertTrue(restarted.console(logs, "patch:status").out().startsWith("Patch level 0:"));
+            RuntimeProcess.Result history = restarted.console(logs, "patch:history");
+            assertTrue(history.out().contains("recovered"), history.out());
         }
     }
 
@@ -119,7 +166,8 @@ class PatchConsoleIT extends ProcessTest {
     void aRuntimeKilledDuringStartupRecoveryRecoversOnTheNextStart() throws Exception {
         Path data = temp.resolve("data");
         int port = FreePort.pick();
-        killWhilePaused(data, port, PatchbayTestConfiguration.patch("appliance-1.0.0.dp").toString(), "refreshed");
+        killWhilePaused(data, port, "--strategy refresh " + PatchbayTestConfiguration.patch("appliance-1.0.0.dp"),
+                "refreshed");
         try (RuntimeProcess recovering = RuntimeProcess.launch(data, port, logs,
                 Map.of("PATCHBAY_OPTS", "-Dpatchbay.test.pauseAt=recovery:-updated"))) {
             Await.until("the recovery to pause", TIMEOUT, () -> recovering.out().contains("PATCHBAY-TEST-PAUSED-AT recovery:"));
@@ -127,12 +175,25 @@ class PatchConsoleIT extends ProcessTest {
         }
         try (RuntimeProcess restarted = RuntimeProcess.start(data, port, logs)) {
             assertTrue(restarted.out().contains("was rolled back at start"), restarted.out());
-            String status = Http.get(port, "/status").body();
-            for (String bsn : List.of("io.patchbay.demo.policy", "io.patchbay.demo.sensor")) {
-                assertTrue(status.contains("{\"symbolicName\":\"" + bsn + "\",\"version\":\"1.0.0\",\"state\":\"ACTIVE\"}"),
-                        status);
-            }
+            awaitActive(port, "after recovery", "1.0.0", "io.patchbay.demo.policy", "io.patchbay.demo.sensor");
             assertTrue(restarted.console(logs, "patch:status").out().startsWith("Patch level 0:"));
+        }
+    }
+
+    /**
+     * Waits until {@code /status} shows each bundle at {@code version} and active. A bundle that a
+     * handover installed has a higher id than the web bundle, so it may start after /status answers.
+     */
+    private static void awaitActive(int port, String when, String version, String... symbolicNames) throws Exception {
+        List<String> wanted = List.of(symbolicNames).stream().map(bsn -> "{\"symbolicName\":\"" + bsn
+                + "\",\"version\":\"" + version + "\",\"state\":\"ACTIVE\"}").toList();
+        try {
+            Await.until(String.join(", ", symbolicNames) + " at " + version + " and active", TIMEOUT, () -> {
+                String status = Http.get(port, "/status").body();
+                return wanted.stream().allMatch(status::contains) ? status : null;
+            });
+        } catch (AssertionError e) {
+            fail(when + ": " + Http.get(port, "/status").body());
         }
     }
 
@@ -140,12 +201,12 @@ class PatchConsoleIT extends ProcessTest {
      * Starts the runtime with the test hook that pauses at a journal step, applies a patch from the
      * console, and kills the runtime with SIGKILL once it is paused there.
      */
-    private static void killWhilePaused(Path data, int port, String patch, String step) throws Exception {
+    private static void killWhilePaused(Path data, int port, String applyArguments, String step) throws Exception {
         Path consoleOut = logs.resolve("crash-console-" + step.replace(':', '_') + ".out");
         try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs,
                 Map.of("PATCHBAY_OPTS", "-Dpatchbay.test.pauseAt=" + step))) {
             Process console = new ProcessBuilder(PatchbayTestConfiguration.distribution().resolve("bin/patchbay").toString(),
-                    "console", "--data", data.toString(), "-c", "patch:apply " + patch)
+                    "console", "--data", data.toString(), "-c", "patch:apply " + applyArguments)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(consoleOut.toFile())
                     .redirectErrorStream(true)
@@ -162,17 +223,16 @@ class PatchConsoleIT extends ProcessTest {
      * check): after the restart it is at level 0 with the bundles of level 0.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"rollback:-updated-io.patchbay.demo.policy", "rollback:-refreshed"})
-    void aRuntimeKilledDuringARollbackRestartsAtTheLevelBeforeThePatch(String step) throws Exception {
+    @CsvSource({"refresh, rollback:-updated-io.patchbay.demo.policy", "refresh, rollback:-refreshed",
+        "handover, rollback:-stopped-the-old-versions", "handover, rollback:-uninstalled-the-old-versions"})
+    void aRuntimeKilledDuringARollbackRestartsAtTheLevelBeforeThePatch(String strategy, String step) throws Exception {
         Path data = temp.resolve("data");
         int port = FreePort.pick();
         String patch = PatchbayTestConfiguration.patch("policy-unhealthy.dp").toString();
-        killWhilePaused(data, port, patch, step);
+        killWhilePaused(data, port, "--strategy " + strategy + " " + patch, step);
         try (RuntimeProcess restarted = RuntimeProcess.start(data, port, logs)) {
             assertTrue(restarted.out().contains("was rolled back at start"), restarted.out());
-            String status = Http.get(port, "/status").body();
-            assertTrue(status.contains("{\"symbolicName\":\"io.patchbay.demo.policy\",\"version\":\"1.0.0\","
-                    + "\"state\":\"ACTIVE\"}"), step + ": " + status);
+            awaitActive(port, step, "1.0.0", "io.patchbay.demo.policy");
             RuntimeProcess.Result level = restarted.console(logs, "patch:status");
             assertTrue(level.out().startsWith("Patch level 0:"), level.out());
             RuntimeProcess.Result history = restarted.console(logs, "patch:history");

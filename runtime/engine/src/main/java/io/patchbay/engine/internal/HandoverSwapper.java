@@ -151,6 +151,9 @@ final class HandoverSwapper implements Swapper {
     /** A completed handover is undone by one the other way; if that fails, by updating in place. */
     @Override
     public List<String> undo(List<Change> completed, Collection<String> shouldBeActive, Steps steps) {
+        if (completed.isEmpty()) {
+            return List.of(); // a handover that failed early has undone itself
+        }
         List<Change> back = new ArrayList<>();
         for (int i = completed.size() - 1; i >= 0; i--) {
             back.add(completed.get(i).inverse());
@@ -159,11 +162,7 @@ final class HandoverSwapper implements Swapper {
             apply(back, shouldBeActive, steps, new ArrayList<>());
             return List.of();
         } catch (Exception e) {
-            List<String> problems = new ArrayList<>();
-            List<String> inPlace = new BundleSwapper(context, store, leaks, retiredBy).undo(completed, shouldBeActive,
-                    steps);
-            problems.addAll(inPlace);
-            return problems;
+            return new BundleSwapper(context, store, leaks, retiredBy).undo(completed, shouldBeActive, steps);
         }
     }
 

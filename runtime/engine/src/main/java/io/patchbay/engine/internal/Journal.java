@@ -42,12 +42,18 @@ final class Journal {
     private final FileChannel channel;
 
     private final String failWrite;
+    /** Test hook "journal-after-begin": set once an operation's first record is on disk. */
+    private boolean begun;
 
     Journal(Path file) throws IOException {
         this(file, "");
     }
 
-    /** @param failWrite test hook: "journal" makes every append fail as on a full disk */
+    /**
+     * @param failWrite test hook: "journal" makes every append fail as on a full disk;
+     *                  "journal-after-begin" lets an operation begin, then fails every append
+     *                  (the disk fills up in the middle of a patch)
+     */
     Journal(Path file, String failWrite) throws IOException {
         this.file = file;
         this.failWrite = failWrite == null ? "" : failWrite;
@@ -68,6 +74,7 @@ final class Journal {
     /** Appends a record and forces it to disk. */
     synchronized Entry append(String type, Map<String, String> fields) throws IOException {
         TestHook.failIfAsked(failWrite, "journal");
+        TestHook.failIfAsked(begun ? failWrite : "", "journal-after-begin");
         StringBuilder line = new StringBuilder(type);
         for (Map.Entry<String, String> field : fields.entrySet()) {
             line.append('|').append(field.getKey()).append('=')
@@ -77,6 +84,7 @@ final class Journal {
         write(body + "|crc=" + crc(body) + "\n");
         Entry entry = new Entry(type, Map.copyOf(fields));
         entries.add(entry);
+        begun |= type.equals(PatchLedger.BEGIN);
         return entry;
     }
 

@@ -412,9 +412,13 @@ public class PatchManagerImpl implements PatchManager {
     }
 
     static String summary(PatchPlan plan) {
-        return plan.strategy() + ": refresh " + (plan.closure().isEmpty() ? "nothing" : String.join(", ", plan.closure()))
-                + "; " + plan.services().size() + " service" + (plan.services().size() == 1 ? "" : "s") + " and "
-                + plan.components().size() + " component" + (plan.components().size() == 1 ? "" : "s") + " restart";
+        boolean handover = plan.strategy().equals(PatchOptions.HANDOVER);
+        String closure = plan.closure().isEmpty() ? "nothing" : String.join(", ", plan.closure());
+        return plan.strategy() + ": " + (handover ? "start beside and retire " : "refresh ") + closure + "; "
+                + plan.services().size() + " service" + (plan.services().size() == 1 ? "" : "s") + " and "
+                + plan.components().size() + " component" + (plan.components().size() == 1 ? "" : "s")
+                + (handover ? " handed over, " + plan.consumers().size() + " consumer"
+                        + (plan.consumers().size() == 1 ? "" : "s") + " with a gap" : " restart");
     }
 
     private static String changedSummary(List<Change> changes) {

@@ -181,7 +181,7 @@ final class Planner {
                     }));
         }
         PatchPlan plan = new PatchPlan(descriptor, handover ? PatchOptions.HANDOVER : PatchOptions.REFRESH,
-                reason + " (" + closure.size() + " bundle" + (closure.size() == 1 ? "" : "s") + " refreshed)",
+                handover ? reason : reason + " (" + closure.size() + " bundle" + (closure.size() == 1 ? "" : "s") + ")",
                 bundleChanges, closureNames, restarted, List.copyOf(services), components, List.copyOf(consumers), notes);
         return new Planned(plan, changes, List.copyOf(closure));
     }
