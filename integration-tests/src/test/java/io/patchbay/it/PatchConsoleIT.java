@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -144,12 +143,7 @@ class PatchConsoleIT extends ProcessTest {
         Path consoleOut = logs.resolve("crash-console-" + step.replace(':', '_') + ".out");
         try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs,
                 Map.of("PATCHBAY_OPTS", "-Dpatchbay.test.pauseAt=" + step))) {
-            Process console = new ProcessBuilder(PatchbayTestConfiguration.distribution().resolve("bin/patchbay").toString(),
-                    "console", "--data", data.toString(), "-c", "patch:apply " + patch)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(consoleOut.toFile())
-                    .redirectErrorStream(true)
-                    .start();
+            Process console = runtime.consoleInBackground("patch:apply " + patch, consoleOut);
             Await.until("the runtime to pause at " + step, TIMEOUT,
                     () -> Files.readString(consoleOut).contains("PATCHBAY-TEST-PAUSED-AT " + step));
             runtime.kill();

@@ -111,6 +111,20 @@ public final class RuntimeProcess implements AutoCloseable {
         return run(logs, "console", "--data", data.toString(), "-c", command);
     }
 
+    /**
+     * Starts {@code bin/patchbay console --data DATA -c COMMAND} against this runtime without
+     * waiting for it, its output (standard error too) going to a file: for a command that a test
+     * hook holds in the middle.
+     */
+    public Process consoleInBackground(String command, Path output) throws IOException {
+        return new ProcessBuilder(home.resolve("bin/patchbay").toString(), "console", "--data", data.toString(), "-c",
+                command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(output.toFile())
+                .redirectErrorStream(true)
+                .start();
+    }
+
     /** Sends SIGTERM, as systemd does, and waits for the process to end. */
     public int terminate() throws InterruptedException {
         process.destroy();

@@ -212,7 +212,7 @@ public class ManagementApi extends HttpServlet {
         PatchOptions options = new PatchOptions(false, query.flag("allowDowngrade", false), operator());
         ApiJson.Stages stages = new ApiJson.Stages();
         try (PatchUpload upload = PatchUpload.spool(uploads, query.text("name"), request.getContentLengthLong(),
-                request.getInputStream(), maxBodyBytes)) {
+                request::getInputStream, maxBodyBytes)) {
             if (simulate) {
                 PatchPlan plan = refusedAs422(() -> patches.simulate(upload.file(), options, stages), stages);
                 JsonWriter json = new JsonWriter().beginObject().field("result", "SIMULATED")
@@ -294,10 +294,11 @@ public class ManagementApi extends HttpServlet {
         return "api:" + token.id();
     }
 
+    /** The path as sent (not decoded): routes are plain ASCII, anything encoded is simply unknown. */
     private static String path(HttpServletRequest request) {
-        String servletPath = request.getServletPath() == null ? "" : request.getServletPath();
-        String pathInfo = request.getPathInfo() == null ? "" : request.getPathInfo();
-        return servletPath + pathInfo;
+        String uri = request.getRequestURI();
+        String context = request.getContextPath() == null ? "" : request.getContextPath();
+        return uri.startsWith(context) ? uri.substring(context.length()) : uri;
     }
 
     private static void send(HttpServletResponse response, int status, JsonWriter json, Map<String, String> headers)

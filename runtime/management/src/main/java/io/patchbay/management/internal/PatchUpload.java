@@ -42,7 +42,7 @@ final class PatchUpload implements AutoCloseable {
      * @param name          the file name the engine's messages and the journal show, or {@code null}
      * @param declaredBytes the request's Content-Length, or -1 when it has none
      */
-    static PatchUpload spool(Path uploads, String name, long declaredBytes, InputStream body, long maxBytes)
+    static PatchUpload spool(Path uploads, String name, long declaredBytes, Body body, long maxBytes)
             throws IOException, ApiError {
         String fileName = name == null ? DEFAULT_NAME : name;
         if (!NAME.matcher(fileName).matches()) {
@@ -57,7 +57,10 @@ final class PatchUpload implements AutoCloseable {
         PatchUpload upload = new PatchUpload(folder, folder.resolve(fileName));
         try {
             Files.createFile(upload.file, PosixFilePermissions.asFileAttribute(ApiToken.OWNER_ONLY));
-            long total = copy(body, upload.file, maxBytes);
+            long total;
+            try (InputStream in = body.open()) {
+                total = copy(in, upload.file, maxBytes);
+            }
             if (total == 0) {
                 throw new ApiError(400, "the request body is empty; send the patch file as the body"
                         + " (curl --data-binary @FILE)");
@@ -67,6 +70,14 @@ final class PatchUpload implements AutoCloseable {
             upload.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens the request body. Only after the checks: opening it is what makes the server answer
+     * {@code Expect: 100-continue}, and a refused client should not send the body at all.
+     */
+    interface Body {
+        InputStream open() throws IOException;
     }
 
     private static long copy(InputStream body, Path file, long maxBytes) throws IOException, ApiError {

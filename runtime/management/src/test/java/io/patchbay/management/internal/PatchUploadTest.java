@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -54,7 +53,7 @@ class PatchUploadTest {
         }
     }
 
-    private static InputStream body(int bytes) {
-        return new ByteArrayInputStream(new byte[bytes]);
+    private static PatchUpload.Body body(int bytes) {
+        return () -> new ByteArrayInputStream(new byte[bytes]);
     }
 }
