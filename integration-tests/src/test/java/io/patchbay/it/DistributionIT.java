@@ -56,9 +56,10 @@ class DistributionIT extends ProcessTest {
             RuntimeProcess.Result failing = runtime.console(logs, "stop 9999");
             assertTrue(failing.exitStatus() != 0, "a failing command is a failed exit status: " + failing);
 
-            // Safe defaults, as the kernel sees them: one TCP port, the HTTP one, on loopback only;
-            // the console has no network port.
-            assertEquals(List.of("127.0.0.1:" + runtime.port()), ListeningSockets.of(runtime.pid()));
+            // Safe defaults, as the kernel sees them: two TCP ports, HTTP and the management API,
+            // both on loopback only; the console has no network port.
+            assertEquals(List.of("127.0.0.1:" + runtime.apiPort(), "127.0.0.1:" + runtime.port()).stream().sorted().toList(),
+                    ListeningSockets.of(runtime.pid()).stream().sorted().toList());
 
             // Only the owner can reach the console: owner-only socket in an owner-only folder.
             Path socket = data.resolve("run/console.sock");
@@ -105,7 +106,7 @@ class DistributionIT extends ProcessTest {
         try (RuntimeProcess owner = RuntimeProcess.start(data, FreePort.pick(), logs)) {
             Map<String, String> before = FolderSnapshot.of(data);
             RuntimeProcess.Result second = RuntimeProcess.run(logs, "--data", data.toString(),
-                    "--http-port", Integer.toString(FreePort.pick()));
+                    "--http-port", Integer.toString(FreePort.pick()), "--api-port", Integer.toString(FreePort.pick()));
             assertEquals(3, second.exitStatus());
             assertOneLine("patchbay: data folder " + data.toAbsolutePath() + " is in use by a running instance (pid "
                     + owner.pid() + ")", second.err());
@@ -139,11 +140,28 @@ class DistributionIT extends ProcessTest {
     }
 
     @Test
+    void aTakenApiPortIsRefusedBeforeAnythingIsCreated() throws Exception {
+        Path data = temp.resolve("data");
+        int port = FreePort.pick();
+        try (ServerSocket squatter = new ServerSocket()) {
+            squatter.bind(new InetSocketAddress("127.0.0.1", 0));
+            int apiPort = squatter.getLocalPort();
+            RuntimeProcess.Result result = RuntimeProcess.run(logs, "--data", data.toString(), "--http-port",
+                    Integer.toString(port == apiPort ? FreePort.pickOtherThan(apiPort) : port), "--api-port",
+                    Integer.toString(apiPort));
+            assertEquals(3, result.exitStatus());
+            assertOneLine("patchbay: management API port " + apiPort + " on 127.0.0.1 is already in use; stop what"
+                    + " holds it or choose another with --api-port", result.err());
+        }
+        assertFalse(Files.exists(data), "a refused start creates no data folder");
+    }
+
+    @Test
     void unknownOptionsAndBadValuesAreRefusedBeforeAnythingIsCreated() throws Exception {
         Path data = temp.resolve("data");
         RuntimeProcess.Result unknown = RuntimeProcess.run(logs, "--data", data.toString(), "--frobnicate");
         assertEquals(2, unknown.exitStatus());
-        assertOneLine("patchbay: unknown option '--frobnicate'; usage: patchbay [--data DIR] [--http-port N]   |   "
+        assertOneLine("patchbay: unknown option '--frobnicate'; usage: patchbay [--data DIR] [--http-port N] [--api-port N]   |   "
                 + "patchbay console [--data DIR] [-c COMMAND]", unknown.err());
 
         RuntimeProcess.Result badPort = RuntimeProcess.run(logs, "--data", data.toString(), "--http-port", "eighty");
@@ -168,13 +186,13 @@ class DistributionIT extends ProcessTest {
         Map<String, String> before = FolderSnapshot.of(temp);
 
         RuntimeProcess.Result isFile = RuntimeProcess.run(logs, "--data", file.toString(), "--http-port",
-                Integer.toString(FreePort.pick()));
+                Integer.toString(FreePort.pick()), "--api-port", Integer.toString(FreePort.pick()));
         assertEquals(3, isFile.exitStatus());
         assertOneLine("patchbay: data folder " + file + " is not a directory", isFile.err());
 
         Path below = file.resolve("data");
         RuntimeProcess.Result cannotCreate = RuntimeProcess.run(logs, "--data", below.toString(), "--http-port",
-                Integer.toString(FreePort.pick()));
+                Integer.toString(FreePort.pick()), "--api-port", Integer.toString(FreePort.pick()));
         assertEquals(3, cannotCreate.exitStatus());
         assertOneLine("patchbay: cannot create data folder " + below + " (FileSystemException: " + below
                 + ": Not a directory)", cannotCreate.err());

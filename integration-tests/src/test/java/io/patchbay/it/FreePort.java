@@ -11,6 +11,15 @@ public final class FreePort {
     private FreePort() {
     }
 
+    /** @return a free port other than the one given, for a second server of the same process */
+    public static int pickOtherThan(int taken) {
+        int port = pick();
+        while (port == taken) {
+            port = pick();
+        }
+        return port;
+    }
+
     public static int pick() {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);

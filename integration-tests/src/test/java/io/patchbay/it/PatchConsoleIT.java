@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -205,12 +204,7 @@ class PatchConsoleIT extends ProcessTest {
         Path consoleOut = logs.resolve("crash-console-" + step.replace(':', '_') + ".out");
         try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs,
                 Map.of("PATCHBAY_OPTS", "-Dpatchbay.test.pauseAt=" + step))) {
-            Process console = new ProcessBuilder(PatchbayTestConfiguration.distribution().resolve("bin/patchbay").toString(),
-                    "console", "--data", data.toString(), "-c", "patch:apply " + applyArguments)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(consoleOut.toFile())
-                    .redirectErrorStream(true)
-                    .start();
+            Process console = runtime.consoleInBackground("patch:apply " + applyArguments, consoleOut);
             Await.until("the runtime to pause at " + step, TIMEOUT,
                     () -> Files.readString(consoleOut).contains("PATCHBAY-TEST-PAUSED-AT " + step));
             runtime.kill();

@@ -45,8 +45,11 @@ public final class PatchbayTestConfiguration {
         List<Option> options = new ArrayList<>();
         options.add(cleanCaches());
         options.add(junitBundles());
-        options.add(frameworkProperty(HTTP_PORT).value(Integer.toString(FreePort.pick())));
+        int httpPort = FreePort.pick();
+        options.add(frameworkProperty(HTTP_PORT).value(Integer.toString(httpPort)));
         options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
+        // The management API's own server, on a free port too; its token goes to its bundle storage.
+        options.add(frameworkProperty("patchbay.api.port").value(Integer.toString(FreePort.pickOtherThan(httpPort))));
         options.add(frameworkProperty("ds.loglevel").value("warn"));
         // The patch engine reads the trust store and the initial jars from the distribution, as
         // under the launcher; its journal goes to its bundle storage, fresh with every framework.

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The built distribution run as an operator runs it: {@code bin/patchbay} as a separate process,
- * with standard input not a terminal (so headless), output captured to files.
+ * with standard input not a terminal (so headless), output captured to files. The management
+ * API gets a free port of its own at every start.
  */
 public final class RuntimeProcess implements AutoCloseable {
 
@@ -26,6 +27,7 @@ public final class RuntimeProcess implements AutoCloseable {
     private final Path home;
     private final Path data;
     private final int port;
+    private final int apiPort;
     private final Path out;
     private final Path err;
     private Process process;
@@ -34,6 +36,7 @@ public final class RuntimeProcess implements AutoCloseable {
         this.home = home;
         this.data = data;
         this.port = port;
+        this.apiPort = FreePort.pickOtherThan(port);
         long started = System.nanoTime();
         this.out = logs.resolve("runtime-" + port + "-" + started + ".out");
         this.err = logs.resolve("runtime-" + port + "-" + started + ".err");
@@ -44,7 +47,10 @@ public final class RuntimeProcess implements AutoCloseable {
         return Files.createDirectories(Path.of("target", "e2e-logs")).toAbsolutePath();
     }
 
-    /** Starts {@code bin/patchbay --data DATA --http-port PORT} and waits until {@code /status} answers. */
+    /**
+     * Starts {@code bin/patchbay --data DATA --http-port PORT --api-port (a free one)} and waits until
+     * {@code /status} answers.
+     */
     public static RuntimeProcess start(Path data, int port, Path logs) throws Exception {
         return start(data, port, logs, Map.of());
     }
@@ -72,7 +78,7 @@ public final class RuntimeProcess implements AutoCloseable {
             throws Exception {
         RuntimeProcess runtime = new RuntimeProcess(PatchbayTestConfiguration.distribution(), data, port, logs);
         ProcessBuilder builder = new ProcessBuilder(runtime.command("--data", data.toString(), "--http-port",
-                Integer.toString(port)))
+                Integer.toString(port), "--api-port", Integer.toString(runtime.apiPort)))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(runtime.out.toFile())
                 .redirectError(runtime.err.toFile());
@@ -105,6 +111,20 @@ public final class RuntimeProcess implements AutoCloseable {
         return run(logs, "console", "--data", data.toString(), "-c", command);
     }
 
+    /**
+     * Starts {@code bin/patchbay console --data DATA -c COMMAND} against this runtime without
+     * waiting for it, its output (standard error too) going to a file: for a command that a test
+     * hook holds in the middle.
+     */
+    public Process consoleInBackground(String command, Path output) throws IOException {
+        return new ProcessBuilder(home.resolve("bin/patchbay").toString(), "console", "--data", data.toString(), "-c",
+                command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(output.toFile())
+                .redirectErrorStream(true)
+                .start();
+    }
+
     /** Sends SIGTERM, as systemd does, and waits for the process to end. */
     public int terminate() throws InterruptedException {
         process.destroy();
@@ -123,6 +143,15 @@ public final class RuntimeProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** @return the management API's port */
+    public int apiPort() {
+        return apiPort;
+    }
+
+    public Path data() {
+        return data;
     }
 
     public long pid() {

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Entry point of {@code bin/patchbay}.
  * <ul>
- * <li>{@code patchbay [--data DIR] [--http-port N]} runs the runtime (see {@link PatchbayRuntime});</li>
+ * <li>{@code patchbay [--data DIR] [--http-port N] [--api-port N]} runs the runtime (see {@link PatchbayRuntime});</li>
  * <li>{@code patchbay console [--data DIR] [-c COMMAND]} attaches to the running one (see
  *     {@link ConsoleClient}).</li>
  * </ul>

@@ -19,7 +19,8 @@ import org.osgi.framework.launch.FrameworkFactory;
  * Runs one Felix framework on one data folder until it stops.
  *
  * <p>Order of work, each step only after the previous one succeeded, so that a refused start
- * changes nothing: take the data folder's lock, check the HTTP port is free, create the
+ * changes nothing: check the HTTP and management API ports are free, take the data folder's
+ * lock, create the
  * framework on the folder's bundle cache, install the initial bundle set only if the cache
  * does not hold it yet (a later boot starts what the cache holds, so patched bundles stay
  * patched), then start. SIGTERM (or any JVM shutdown) stops the framework cleanly first.
@@ -32,6 +33,8 @@ final class PatchbayRuntime {
     static final String HOME_PROPERTY = "patchbay.home";
     /** Framework property: the Unix socket that {@code patchbay console} attaches to. */
     static final String CONSOLE_SOCKET_PROPERTY = "patchbay.console.socket";
+    /** Framework property: the management API's port, for the management bundle. */
+    static final String API_PORT_PROPERTY = "patchbay.api.port";
     static final long STOP_TIMEOUT_MILLIS = 30_000;
 
     private final LaunchOptions options;
@@ -46,8 +49,9 @@ final class PatchbayRuntime {
 
     /** @return the process exit status */
     int run() throws LaunchException {
-        // The port first: a refusal for a port in use must not create a data folder either.
-        checkPortFree(options.httpHost(), options.httpPort());
+        // The ports first: a refusal for a port in use must not create a data folder either.
+        checkPortFree(options.httpHost(), options.httpPort(), "HTTP", "--http-port");
+        checkPortFree(options.httpHost(), options.apiPort(), "management API", "--api-port");
         try (DataFolder data = DataFolder.open(options.data())) {
             data.recordOwner();
             Framework framework = newFramework(data);
@@ -63,7 +67,8 @@ final class PatchbayRuntime {
                 Runtime.getRuntime().addShutdownHook(stopper);
                 // Said before start: on a terminal the console prompt follows at once.
                 out.println("Patchbay: HTTP on http://" + options.httpHost() + ":" + options.httpPort()
-                        + "/, data folder " + data.root() + (options.interactive()
+                        + "/, management API on http://" + options.httpHost() + ":" + options.apiPort()
+                        + "/api/v1/, data folder " + data.root() + (options.interactive()
                                 ? ". Type 'exit' or press Ctrl-D to stop."
                                 : ", headless; attach with: patchbay console --data " + data.root()));
                 long started = System.nanoTime();
@@ -140,6 +145,7 @@ final class PatchbayRuntime {
         config.put("org.osgi.service.http.port", Integer.toString(options.httpPort()));
         config.put("org.apache.felix.http.host", options.httpHost());
         config.put("org.apache.felix.http.jetty.sendServerHeader", "false");
+        config.put(API_PORT_PROPERTY, Integer.toString(options.apiPort()));
         config.put("ds.loglevel", "warn");
         // The Gogo shell owns this terminal only when there is one; headless it must neither
         // read standard input nor stop the framework when its (empty) script ends.
@@ -163,16 +169,16 @@ final class PatchbayRuntime {
     }
 
     /**
-     * Refuses to start when something already listens on the HTTP port: the HTTP bundle would
+     * Refuses to start when something already listens on a port of ours: the HTTP bundle would
      * only log that it cannot bind, and the operator would find a runtime without its API.
      */
-    static void checkPortFree(String host, int port) throws LaunchException {
+    static void checkPortFree(String host, int port, String what, String option) throws LaunchException {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(host, port));
         } catch (IOException e) {
-            throw new LaunchException(LaunchException.ENVIRONMENT, "HTTP port " + port + " on " + host
-                    + " is already in use; stop what holds it or choose another with --http-port");
+            throw new LaunchException(LaunchException.ENVIRONMENT, what + " port " + port + " on " + host
+                    + " is already in use; stop what holds it or choose another with " + option);
         }
     }
 

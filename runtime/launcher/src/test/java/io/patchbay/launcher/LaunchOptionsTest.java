@@ -19,14 +19,17 @@ class LaunchOptionsTest {
         assertEquals(Path.of("data").toAbsolutePath(), options.data());
         assertEquals("127.0.0.1", options.httpHost());
         assertEquals(8080, options.httpPort());
+        assertEquals(8081, options.apiPort());
         assertTrue(options.interactive());
     }
 
     @Test
     void readsDataFolderAndPort() throws Exception {
-        LaunchOptions options = LaunchOptions.parse(List.of("--http-port", "9090", "--data", "/var/lib/pb"), HOME, false);
+        LaunchOptions options = LaunchOptions.parse(List.of("--http-port", "9090", "--data", "/var/lib/pb",
+                "--api-port", "9091"), HOME, false);
         assertEquals(Path.of("/var/lib/pb"), options.data());
         assertEquals(9090, options.httpPort());
+        assertEquals(9091, options.apiPort());
         assertFalse(options.interactive());
     }
 
@@ -54,7 +57,18 @@ class LaunchOptionsTest {
                     () -> LaunchOptions.parse(List.of("--http-port", port), HOME, false));
             assertEquals(LaunchException.USAGE, e.exitStatus());
             assertEquals("--http-port needs a port number from 1 to 65535, not '" + port + "'", e.getMessage());
+            assertEquals("--api-port needs a port number from 1 to 65535, not '" + port + "'", assertThrows(
+                    LaunchException.class, () -> LaunchOptions.parse(List.of("--api-port", port), HOME, false)).getMessage());
         }
+    }
+
+    @Test
+    void refusesTheSamePortForHttpAndTheApi() {
+        LaunchException e = assertThrows(LaunchException.class,
+                () -> LaunchOptions.parse(List.of("--http-port", "9000", "--api-port", "9000"), HOME, false));
+        assertEquals(LaunchException.USAGE, e.exitStatus());
+        assertEquals("--api-port and --http-port must differ (both are 9000): the management API has a server of its own",
+                e.getMessage());
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardTarget;
 
 /**
  * {@code GET /decide?celsius=X}: asks the current heating policy. Answers 400 with a JSON
@@ -20,6 +21,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/decide")
+@HttpWhiteboardTarget(StatusServlet.APPLICATION_SERVER)
 public class DecideServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;

@@ -19,6 +19,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardTarget;
 
 /**
  * {@code GET /status}: the control loop's running totals and the symbolic name, version and
@@ -26,10 +27,16 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/status")
+@HttpWhiteboardTarget(StatusServlet.APPLICATION_SERVER)
 public class StatusServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     static final String DEMO_BUNDLE_PREFIX = "io.patchbay.demo.";
+    /**
+     * Every HTTP server but Patchbay's management one, which serves only its API: a servlet
+     * without a target would be served on both.
+     */
+    static final String APPLICATION_SERVER = "(!(org.apache.felix.http.name=patchbay-management))";
 
     private final transient BundleContext context;
 
