@@ -39,7 +39,8 @@ import org.osgi.service.component.annotations.Reference;
     "osgi.command.function=list",
     "osgi.command.function=history",
     "osgi.command.function=status",
-    "osgi.command.function=rollback"
+    "osgi.command.function=rollback",
+    "osgi.command.function=levels"
 })
 public class PatchCommands {
 
@@ -51,6 +52,13 @@ public class PatchCommands {
     @Activate
     public PatchCommands(@Reference PatchManager patches) {
         this.patches = patches;
+    }
+
+    @Descriptor("show how to use patch:verify")
+    public void verify(CommandSession session,
+            @Descriptor("show this text") @Parameter(names = "--help", presentValue = "true",
+                    absentValue = "false") boolean help) {
+        CommandHelp.print(PatchCommands.class, "patch", "verify", System.out);
     }
 
     @Descriptor("check a patch's signature, digests, manifests and version rules; changes nothing")
@@ -67,6 +75,13 @@ public class PatchCommands {
         }
     }
 
+    @Descriptor("show how to use patch:simulate")
+    public void simulate(CommandSession session,
+            @Descriptor("show this text") @Parameter(names = "--help", presentValue = "true",
+                    absentValue = "false") boolean help) {
+        CommandHelp.print(PatchCommands.class, "patch", "simulate", System.out);
+    }
+
     @Descriptor("show what applying a patch would do: changes, refresh closure, restarts, services, consumers")
     public void simulate(CommandSession session,
             @Descriptor("allow bundles to go down in version") @Parameter(names = "--allow-downgrade",
@@ -77,6 +92,13 @@ public class PatchCommands {
         PatchPlan plan = patches.simulate(resolve(session, file), options(session, false, allowDowngrade, strategy),
                 progress());
         printPlan(plan, System.out);
+    }
+
+    @Descriptor("show how to use patch:apply")
+    public void apply(CommandSession session,
+            @Descriptor("show this text") @Parameter(names = "--help", presentValue = "true",
+                    absentValue = "false") boolean help) {
+        CommandHelp.print(PatchCommands.class, "patch", "apply", System.out);
     }
 
     @Descriptor("verify, plan, apply and health-check a patch; rolled back automatically if anything is worse")
@@ -100,6 +122,13 @@ public class PatchCommands {
             case ROLLED_BACK -> throw new PatchException(Stage.ROLLBACK,
                     "patch rolled back, the runtime is at level " + outcome.level() + " as before: " + outcome.reason());
         }
+    }
+
+    @Descriptor("show how to use patch:rollback")
+    public void rollback(CommandSession session,
+            @Descriptor("show this text") @Parameter(names = "--help", presentValue = "true",
+                    absentValue = "false") boolean help) {
+        CommandHelp.print(PatchCommands.class, "patch", "rollback", System.out);
     }
 
     @Descriptor("restore the bundles of the level before the current one")
@@ -137,7 +166,13 @@ public class PatchCommands {
     }
 
     @Descriptor("list the patch levels and the deployment packages installed")
-    public void list() {
+    public void list(
+            @Descriptor("show this text") @Parameter(names = "--help", presentValue = "true",
+                    absentValue = "false") boolean help) {
+        if (help) {
+            CommandHelp.print(PatchCommands.class, "patch", "list", System.out);
+            return;
+        }
         PrintStream out = System.out;
         List<PatchLevel> levels = patches.levels();
         int current = patches.currentLevel().number();
@@ -162,8 +197,19 @@ public class PatchCommands {
         table(packages, out);
     }
 
+    @Descriptor("the numbers of the committed levels, oldest first (used by tab completion)")
+    public List<String> levels() {
+        return patches.levels().stream().map(level -> Integer.toString(level.number())).toList();
+    }
+
     @Descriptor("show every patch operation: who asked, how it ended, and why")
-    public void history() {
+    public void history(
+            @Descriptor("show this text") @Parameter(names = "--help", presentValue = "true",
+                    absentValue = "false") boolean help) {
+        if (help) {
+            CommandHelp.print(PatchCommands.class, "patch", "history", System.out);
+            return;
+        }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"WHEN", "OPERATION", "SUBJECT", "OPERATOR", "OUTCOME", "LEVEL", "REASON"});
         for (HistoryEntry entry : patches.history()) {
@@ -174,7 +220,13 @@ public class PatchCommands {
     }
 
     @Descriptor("show the current patch level and its bundles")
-    public void status() {
+    public void status(
+            @Descriptor("show this text") @Parameter(names = "--help", presentValue = "true",
+                    absentValue = "false") boolean help) {
+        if (help) {
+            CommandHelp.print(PatchCommands.class, "patch", "status", System.out);
+            return;
+        }
         PrintStream out = System.out;
         PatchLevel level = patches.currentLevel();
         out.println("Patch level " + level.number() + ": " + level.description() + " (committed "

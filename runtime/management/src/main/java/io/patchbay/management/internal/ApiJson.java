@@ -5,6 +5,7 @@ import io.patchbay.patch.InstalledPackage;
 import io.patchbay.patch.PatchDescriptor;
 import io.patchbay.patch.PatchLevel;
 import io.patchbay.patch.PatchPlan;
+import io.patchbay.patch.PinnedRevision;
 import io.patchbay.patch.ProgressListener;
 import io.patchbay.patch.Stage;
 import java.time.Duration;
@@ -64,6 +65,19 @@ final class ApiJson {
         for (InstalledPackage p : packages) {
             json.beginObject().field("symbolicName", p.symbolicName()).field("version", p.version().toString())
                     .field("level", p.level()).endObject();
+        }
+        json.endArray();
+    }
+
+    /** Retired revisions still in memory (leaks), with what holds them, as {@code patch:status} shows. */
+    static void pinnedRevisions(JsonWriter json, List<PinnedRevision> pinned) {
+        json.name("pinnedRevisions").beginArray();
+        for (PinnedRevision revision : pinned) {
+            json.beginObject().field("symbolicName", revision.symbolicName())
+                    .field("version", revision.version().toString()).field("retiredBy", revision.retiredBy());
+            json.name("heldBy").beginArray();
+            revision.heldBy().forEach(line -> json.value(line));
+            json.endArray().endObject();
         }
         json.endArray();
     }

@@ -38,9 +38,9 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardTarget;
  * <li>Every request must carry {@code Authorization: Bearer <token>} with the token of
  *     {@code <data>/api.token} ({@link ApiToken}); otherwise 401, before anything else is looked at.</li>
  * <li>{@code GET /api/v1/status}, {@code GET /api/v1/bundles}, {@code GET /api/v1/patches}
- *     (levels and history), {@code POST /api/v1/patches?simulate=&allowDowngrade=&name=} (the body
+ *     (levels and history), {@code POST /api/v1/patches?simulate=&allowDowngrade=&name=&strategy=} (the body
  *     is the patch file, at most {@code maxBodyBytes}: 413 beyond), {@code POST
- *     /api/v1/rollback?level=&dryRun=} (default: the level before the current one).</li>
+ *     /api/v1/rollback?level=&dryRun=&strategy=} (default: the level before the current one).</li>
  * <li>400 for a malformed request, 422 when the engine refuses a patch or rolls it back (the runtime is
  *     as it was), 409 while another operation runs from any surface, 404 and 405 for unknown paths
  *     and methods. Errors are {@code {"error": "<one line>", "stage": ...}}.</li>
@@ -67,8 +67,8 @@ public class ManagementApi extends HttpServlet {
             PREFIX + "rollback", "POST");
     /** The query parameters each route takes; the others take none. */
     private static final Map<String, Set<String>> PARAMETERS = Map.of(
-            "POST patches", Set.of("simulate", "allowDowngrade", "name"),
-            "POST rollback", Set.of("level", "dryRun"));
+            "POST patches", Set.of("simulate", "allowDowngrade", "name", "strategy"),
+            "POST rollback", Set.of("level", "dryRun", "strategy"));
 
     private final transient PatchManager patches;
     private final transient BundleContext context;
@@ -180,7 +180,21 @@ public class ManagementApi extends HttpServlet {
         }
         ApiJson.bundleVersions(json, level.bundles());
         ApiJson.installedPackages(json, patches.installedPackages());
+        ApiJson.pinnedRevisions(json, patches.pinnedRevisions());
         return json.endObject();
+    }
+
+    /** {@code ?strategy=}: as the console's {@code --strategy}, default {@code auto}. */
+    private static String strategy(Query query) throws ApiError {
+        String strategy = query.text("strategy");
+        if (strategy == null) {
+            return PatchOptions.AUTO;
+        }
+        if (!PatchOptions.STRATEGIES.contains(strategy)) {
+            throw new ApiError(400, "unknown strategy '" + Query.shortened(strategy) + "'; use one of "
+                    + String.join(", ", PatchOptions.STRATEGIES));
+        }
+        return strategy;
     }
 
     private JsonWriter bundles() {
@@ -209,7 +223,7 @@ public class ManagementApi extends HttpServlet {
 
     private JsonWriter patch(HttpServletRequest request, Query query) throws ApiError, IOException, Outcome {
         boolean simulate = query.flag("simulate", false);
-        PatchOptions options = new PatchOptions(false, query.flag("allowDowngrade", false), operator());
+        PatchOptions options = new PatchOptions(false, query.flag("allowDowngrade", false), operator(), strategy(query));
         ApiJson.Stages stages = new ApiJson.Stages();
         try (PatchUpload upload = PatchUpload.spool(uploads, query.text("name"), request.getContentLengthLong(),
                 request::getInputStream, maxBodyBytes)) {
@@ -230,7 +244,7 @@ public class ManagementApi extends HttpServlet {
 
     private JsonWriter rollback(Query query) throws ApiError, Outcome {
         Integer asked = query.level("level");
-        PatchOptions options = new PatchOptions(query.flag("dryRun", false), false, operator());
+        PatchOptions options = new PatchOptions(query.flag("dryRun", false), false, operator(), strategy(query));
         ApiJson.Stages stages = new ApiJson.Stages();
         int level;
         if (asked != null) {
