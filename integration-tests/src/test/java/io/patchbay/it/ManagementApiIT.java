@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.patchbay.it.hostile.HostileCorpus;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -112,7 +113,7 @@ class ManagementApiIT extends ProcessTest {
             assertEquals("SIMULATED", simulated.string("result"));
             assertTrue(simulated.body().contains("{\"kind\":\"UPDATE\",\"symbolicName\":\"io.patchbay.demo.policy\","
                     + "\"from\":\"1.0.0\",\"to\":\"1.0.1\"}"), simulated.body());
-            assertEquals("refresh", simulated.string("strategy"));
+            assertEquals("handover", simulated.string("strategy"));
             assertStages(simulated, "RECEIVE", "VERIFY", "PLAN");
             assertEquals(before, snapshot(api), "a simulation changes nothing");
             assertEquals("OFF", heater(port));
@@ -215,7 +216,12 @@ class ManagementApiIT extends ProcessTest {
             List<String> wrong = new ArrayList<>();
             for (HostileCorpus.Case c : cases) {
                 String name = c.file().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}") ? "?name=" + c.file() : "";
-                ApiClient.Response answer = api.post("/api/v1/patches" + name, corpus.resolve(c.file()));
+                ApiClient.Response answer;
+                try {
+                    answer = api.post("/api/v1/patches" + name, corpus.resolve(c.file()));
+                } catch (IOException e) {
+                    throw new AssertionError(c.file() + ": no answer: " + e, e);
+                }
                 // The API's own checks of the request come first: no body, and a body over its limit.
                 int status = switch (c.file()) {
                     case "empty.dp" -> 400;

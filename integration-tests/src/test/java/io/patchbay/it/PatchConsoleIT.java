@@ -31,6 +31,14 @@ class PatchConsoleIT extends ProcessTest {
         String fix = PatchbayTestConfiguration.patch("policy-fix.dp").toString();
         try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs)) {
             assertTrue(heater(port).equals("OFF"));
+            RuntimeProcess.Result help = runtime.console(logs, "patch:apply --help");
+            assertEquals(0, help.exitStatus(), help.err());
+            assertTrue(help.out().startsWith("patch:apply - verify, plan, apply and health-check a patch"), help.out());
+            assertTrue(help.out().contains("Usage: patch:apply [--dry-run] [--allow-downgrade] [--strategy VALUE] FILE"),
+                    help.out());
+            RuntimeProcess.Result wrongStrategy = runtime.console(logs, "patch:apply --strategy sideways " + fix);
+            assertEquals("Error: unknown strategy 'sideways'; use one of auto, refresh, handover",
+                    wrongStrategy.err().strip());
             RuntimeProcess.Result apply = runtime.console(logs, "patch:apply " + fix);
             assertEquals(0, apply.exitStatus(), apply.out() + apply.err());
             for (String stage : List.of("RECEIVE", "VERIFY", "PLAN", "APPLY", "HEALTH", "COMMIT")) {
@@ -154,6 +162,36 @@ class PatchConsoleIT extends ProcessTest {
             assertTrue(restarted.console(logs, "patch:status").out().startsWith("Patch level 0:"));
             RuntimeProcess.Result history = restarted.console(logs, "patch:history");
             assertTrue(history.out().contains("recovered"), history.out());
+        }
+    }
+
+    /**
+     * The runtime asked to stop (SIGTERM) while a patch is in the middle of its apply: it stops
+     * within bounded time instead of waiting for the patch, and the next start undoes the patch.
+     */
+    @Test
+    void aRuntimeStoppedInTheMiddleOfAPatchStopsInBoundedTimeAndTheNextStartUndoesIt() throws Exception {
+        Path data = temp.resolve("data");
+        int port = FreePort.pick();
+        String patch = PatchbayTestConfiguration.patch("appliance-1.0.0.dp").toString();
+        Path consoleOut = logs.resolve("stop-mid-patch-console.out");
+        try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs,
+                Map.of("PATCHBAY_OPTS", "-Dpatchbay.test.pauseAt=refreshed"))) {
+            Process console = runtime.consoleInBackground("patch:apply --strategy refresh " + patch, consoleOut);
+            Await.until("the patch to pause after the refresh", TIMEOUT,
+                    () -> Files.readString(consoleOut).contains("PATCHBAY-TEST-PAUSED-AT refreshed"));
+            long asked = System.nanoTime();
+            assertEquals(0, runtime.terminate());
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - asked);
+            assertTrue(seconds < 30, "stopped after " + seconds + " s");
+            assertTrue(runtime.err().contains("a patch operation was still running"), runtime.err());
+            assertTrue(console.waitFor(30, TimeUnit.SECONDS), "the console ends with the runtime");
+        }
+        try (RuntimeProcess restarted = RuntimeProcess.start(data, port, logs)) {
+            assertTrue(restarted.out().contains("was rolled back at start"), restarted.out());
+            awaitActive(port, "after a stop in the middle of a patch", "1.0.0", "io.patchbay.demo.policy",
+                    "io.patchbay.demo.sensor");
+            assertTrue(restarted.console(logs, "patch:status").out().startsWith("Patch level 0:"));
         }
     }
 

@@ -253,7 +253,15 @@ final class HandoverSwapper implements Swapper {
                     continue;
                 }
                 Map<String, Integer> before = wasActive.getOrDefault(pair.change().symbolicName(), Map.of());
-                for (Map.Entry<String, Integer> now : componentStates(pair.arriving()).entrySet()) {
+                Map<String, Integer> states = componentStates(pair.arriving());
+                if (states.isEmpty() && pair.arriving().getHeaders("").get("Service-Component") != null) {
+                    // Declarative Services has not read the new version's components yet; stopping
+                    // the old version now would leave its consumers without a service.
+                    waitingFor = "Declarative Services to take up " + pair.change().symbolicName() + " "
+                            + pair.change().toVersion();
+                    continue;
+                }
+                for (Map.Entry<String, Integer> now : states.entrySet()) {
                     int state = now.getValue();
                     if (state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
                         throw new IllegalStateException("component " + now.getKey() + " of " + pair.change().symbolicName()

@@ -1,6 +1,7 @@
 package io.patchbay.engine.internal;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
@@ -38,7 +39,6 @@ final class Journal {
     }
 
     private final Path file;
-    private final List<Entry> entries = new ArrayList<>();
     private final FileChannel channel;
 
     private final String failWrite;
@@ -58,7 +58,7 @@ final class Journal {
         this.file = file;
         this.failWrite = failWrite == null ? "" : failWrite;
         Files.createDirectories(file.getParent());
-        long validBytes = readExisting();
+        long validBytes = read(new ArrayList<>());
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         if (channel.size() > validBytes) {
             channel.truncate(validBytes);
@@ -67,8 +67,19 @@ final class Journal {
         channel.position(validBytes);
     }
 
+    /**
+     * Reads every record from disk. Nothing is kept in memory between calls, so a runtime that
+     * is patched thousands of times does not grow with its history; callers that need something
+     * often (the current level) keep it themselves.
+     */
     synchronized List<Entry> entries() {
-        return Collections.unmodifiableList(new ArrayList<>(entries));
+        List<Entry> entries = new ArrayList<>();
+        try {
+            read(entries);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the journal " + file + ": " + e.getMessage(), e);
+        }
+        return Collections.unmodifiableList(entries);
     }
 
     /** Appends a record and forces it to disk. */
@@ -83,7 +94,6 @@ final class Journal {
         String body = line.toString();
         write(body + "|crc=" + crc(body) + "\n");
         Entry entry = new Entry(type, Map.copyOf(fields));
-        entries.add(entry);
         begun |= type.equals(PatchLedger.BEGIN);
         return entry;
     }
@@ -116,8 +126,8 @@ final class Journal {
         }
     }
 
-    /** Reads every complete record; returns the length of the file up to the end of the last one. */
-    private long readExisting() throws IOException {
+    /** Reads every complete record into {@code entries}; returns the length of the file up to the end of the last one. */
+    private long read(List<Entry> entries) throws IOException {
         if (!Files.exists(file)) {
             return 0;
         }

@@ -26,10 +26,14 @@ final class PatchLedger {
 
     private final Journal journal;
     private final BundleStore store;
+    /** The last committed level, kept because every operation asks for it; null before level 0. */
+    private LevelState current;
 
     PatchLedger(Journal journal, BundleStore store) {
         this.journal = journal;
         this.store = store;
+        List<LevelState> levels = levels();
+        this.current = levels.isEmpty() ? null : levels.get(levels.size() - 1);
     }
 
     BundleStore store() {
@@ -37,16 +41,15 @@ final class PatchLedger {
     }
 
     boolean hasLevels() {
-        return journal.entries().stream().anyMatch(e -> e.type().equals(LEVEL));
+        return current != null;
     }
 
     /** @return the last committed level; level 0 must have been recorded */
     LevelState current() {
-        List<LevelState> all = levels();
-        if (all.isEmpty()) {
+        if (current == null) {
             throw new IllegalStateException("no level recorded yet");
         }
-        return all.get(all.size() - 1);
+        return current;
     }
 
     List<LevelState> levels() {
@@ -65,6 +68,7 @@ final class PatchLedger {
 
     void recordLevel(LevelState level) throws IOException {
         journal.append(LEVEL, level.fields());
+        current = level;
     }
 
     /** Records an intent; returns its id. */

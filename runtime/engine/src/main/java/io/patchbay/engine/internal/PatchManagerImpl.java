@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
@@ -60,6 +61,8 @@ import org.osgi.service.resolver.Resolver;
 public class PatchManagerImpl implements PatchManager {
 
     static final String TOPIC_PREFIX = "patchbay/patch/";
+    /** How long stopping the engine waits for a patch operation in progress. */
+    static final long STOP_WAIT_SECONDS = 10;
 
     private final BundleContext context;
     private final ServiceComponentRuntime scr;
@@ -89,12 +92,20 @@ public class PatchManagerImpl implements PatchManager {
         this.stateHandover = context.registerService(StateHandover.class, states, null);
     }
 
-    /** Waits for an operation in progress to end (it holds the journal) before closing. */
+    /**
+     * Waits a while for an operation in progress to end (it holds the journal) before closing. One
+     * that does not end in time is left open: the runtime stops anyway, and the next start
+     * finishes or undoes it from the journal, as after a crash. Stopping never hangs on a patch.
+     */
     @Deactivate
-    void close() throws IOException {
-        operation.lock();
+    void close() throws IOException, InterruptedException {
+        stateHandover.unregister();
+        if (!operation.tryLock(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            System.err.println("patchbay: a patch operation was still running " + STOP_WAIT_SECONDS + " s after the"
+                    + " runtime was asked to stop; the next start completes or undoes it");
+            return;
+        }
         try {
-            stateHandover.unregister();
             journal.close();
         } finally {
             operation.unlock();
