@@ -78,11 +78,46 @@ public class PatchEngineIT extends InFrameworkTest {
     }
 
     @Test
-    public void aSimulationNamesTheClosureServicesAndConsumersAndChangesNothing() throws Exception {
+    public void aSimulationChoosesHandoverForThePolicyAndNamesWhoRebinds() throws Exception {
         awaitAppliance();
         RuntimeState before = RuntimeState.of(context, scr);
         PatchPlan plan = patches.simulate(PatchbayTestConfiguration.patch("policy-fix.dp"), PatchOptions.DEFAULT,
                 ProgressListener.NONE);
+        assertEquals(PatchOptions.HANDOVER, plan.strategy());
+        assertTrue(plan.reason(), plan.reason().contains("no other bundle is wired"));
+        assertEquals(List.of(POLICY), plan.closure());
+        assertEquals(List.of(), plan.restarted());
+        // Both consumers hold dynamic references: they rebind without a gap.
+        assertEquals(List.of(), plan.consumers());
+        assertTrue(plan.notes().toString(), plan.notes().stream().anyMatch(n -> n.startsWith("rebind through the registry")
+                && n.contains("io.patchbay.demo.control") && n.contains("io.patchbay.demo.web")));
+        assertEquals(before, RuntimeState.of(context, scr));
+    }
+
+    @Test
+    public void handoverIsRefusedWhereOtherBundlesAreWiredToTheBundle() throws Exception {
+        awaitAppliance();
+        RuntimeState before = RuntimeState.of(context, scr);
+        try {
+            patches.simulate(PatchbayTestConfiguration.patch("appliance-1.0.0.dp"),
+                    PatchOptions.DEFAULT.withStrategy(PatchOptions.HANDOVER), ProgressListener.NONE);
+        } catch (PatchException e) {
+            fail("the appliance patch replaces policy and sensor, which nobody imports: " + e.getMessage());
+        }
+        // The API bundle is imported by every other demo bundle: two versions cannot serve side by side.
+        assertRefusedAs(PatchbayTestConfiguration.patch("api-break.dp"), PatchOptions.HANDOVER, Stage.PLAN,
+                "strategy handover is not safe for this patch: ");
+        assertRefusedAs(PatchbayTestConfiguration.patch("api-break.dp"), PatchOptions.HANDOVER, Stage.PLAN,
+                "is wired to io.patchbay.demo.api (imports its package io.patchbay.demo.api)");
+        assertEquals(before, RuntimeState.of(context, scr));
+    }
+
+    @Test
+    public void aRefreshSimulationNamesTheClosureServicesAndConsumersAndChangesNothing() throws Exception {
+        awaitAppliance();
+        RuntimeState before = RuntimeState.of(context, scr);
+        PatchPlan plan = patches.simulate(PatchbayTestConfiguration.patch("policy-fix.dp"),
+                PatchOptions.DEFAULT.withStrategy(PatchOptions.REFRESH), ProgressListener.NONE);
         assertEquals("refresh", plan.strategy());
         assertEquals(List.of(POLICY), plan.closure());
         assertEquals(List.of(POLICY), plan.restarted());
@@ -226,10 +261,14 @@ public class PatchEngineIT extends InFrameworkTest {
     }
 
     private void assertRefused(Path patch, Stage stage, String expected) throws Exception {
+        assertRefusedAs(patch, PatchOptions.AUTO, stage, expected);
+    }
+
+    private void assertRefusedAs(Path patch, String strategy, Stage stage, String expected) throws Exception {
         RuntimeState before = settledState();
         int level = patches.currentLevel().number();
         try {
-            patches.apply(patch, PatchOptions.DEFAULT, ProgressListener.NONE);
+            patches.apply(patch, PatchOptions.DEFAULT.withStrategy(strategy), ProgressListener.NONE);
             fail("expected " + patch.getFileName() + " to be refused");
         } catch (PatchException e) {
             assertTrue("'" + e.getMessage() + "' should contain '" + expected + "'", e.getMessage().contains(expected));
@@ -248,10 +287,14 @@ public class PatchEngineIT extends InFrameworkTest {
         assertTrue(outcome.reason(), outcome.reason().contains(reasonMentions));
         assertEquals(0, outcome.level());
         assertEquals(0, patches.currentLevel().number());
-        assertEquals(before, Await.until("the state before the patch", STARTUP, () -> {
-            RuntimeState now = RuntimeState.of(context, scr);
-            return now.equals(before) ? now : null;
-        }));
+        try {
+            Await.until("the state before the patch", STARTUP, () -> {
+                RuntimeState now = RuntimeState.of(context, scr);
+                return now.equals(before) ? now : null;
+            });
+        } catch (AssertionError e) {
+            fail("not as before the patch: " + RuntimeState.of(context, scr).differencesFrom(before));
+        }
         assertEquals("rolled-back", patches.history().get(patches.history().size() - 1).outcome());
     }
 

@@ -17,7 +17,11 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  * with their owners, DS components with their states. Written independently of the engine's
  * snapshot, so a test does not trust the code it checks.
  *
- * @param bundles    "bsn" to "version STATE"
+ * <p>Bundle ids are left out: a handover installs the new version beside the old one, and undoing
+ * it brings the old jar back as a new bundle at its old location, so an exact rollback keeps
+ * names, versions, locations and states, not ids.
+ *
+ * @param bundles    "bsn location" to "version STATE"
  * @param services   "interfaces @ owner", sorted
  * @param components component name to its configurations' states
  */
@@ -30,7 +34,8 @@ public record RuntimeState(Map<String, String> bundles, List<String> services, M
             if (bundle.getSymbolicName() != null && bundle.getSymbolicName().startsWith("PAXEXAM")) {
                 continue;
             }
-            bundles.put(bundle.getSymbolicName() + "#" + bundle.getBundleId(), bundle.getVersion() + " " + state(bundle));
+            bundles.merge(bundle.getSymbolicName() + " " + bundle.getLocation(), bundle.getVersion() + " " + state(bundle),
+                    (a, b) -> a + " | " + b);
             ServiceReference<?>[] registered = bundle.getRegisteredServices();
             if (registered != null) {
                 for (ServiceReference<?> reference : registered) {
@@ -54,8 +59,25 @@ public record RuntimeState(Map<String, String> bundles, List<String> services, M
 
     /** @return the version of the bundle with this symbolic name, or null */
     public String version(String symbolicName) {
-        return bundles.entrySet().stream().filter(e -> e.getKey().startsWith(symbolicName + "#"))
+        return bundles.entrySet().stream().filter(e -> e.getKey().startsWith(symbolicName + " "))
                 .map(e -> e.getValue().split(" ")[0]).findFirst().orElse(null);
+    }
+
+    /** @return what differs from {@code other}, for a failure message */
+    public String differencesFrom(RuntimeState other) {
+        List<String> lines = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.TreeSet<>(bundles.keySet());
+        keys.addAll(other.bundles.keySet());
+        keys.stream().filter(k -> !java.util.Objects.equals(bundles.get(k), other.bundles.get(k)))
+                .forEach(k -> lines.add("bundle " + k + ": " + other.bundles.get(k) + " -> " + bundles.get(k)));
+        keys = new java.util.TreeSet<>(components.keySet());
+        keys.addAll(other.components.keySet());
+        keys.stream().filter(k -> !java.util.Objects.equals(components.get(k), other.components.get(k)))
+                .forEach(k -> lines.add("component " + k + ": " + other.components.get(k) + " -> " + components.get(k)));
+        if (!services.equals(other.services)) {
+            lines.add("services: " + other.services + " -> " + services);
+        }
+        return String.join("; ", lines);
     }
 
     private static String state(Bundle bundle) {

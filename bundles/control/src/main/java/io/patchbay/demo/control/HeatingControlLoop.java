@@ -5,8 +5,12 @@ import io.patchbay.demo.api.ControlTotals;
 import io.patchbay.demo.api.Heater;
 import io.patchbay.demo.api.HeatingPolicy;
 import io.patchbay.demo.api.TemperatureSensor;
+import io.patchbay.patch.HandoverParticipant;
 import io.patchbay.patch.HealthCheck;
 import io.patchbay.patch.HealthResult;
+import io.patchbay.patch.StateHandover;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,11 +33,19 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  *
  * <p>It is also the appliance's {@link HealthCheck}: unhealthy when any of the last few
  * decisions it asked a policy for failed, so a patch that breaks the policy is rolled back.
+ *
+ * <p>Its totals survive a swap of this bundle by strategy handover: the outgoing loop stops
+ * reading and hands its totals over ({@link HandoverParticipant}); the incoming one receives them
+ * when it is activated ({@link StateHandover}) and counts on from there.
  */
-@Component(immediate = true, service = {ControlLoop.class, HealthCheck.class},
-        property = "name=demo control loop: recent policy decisions")
+@Component(immediate = true, service = {ControlLoop.class, HealthCheck.class, HandoverParticipant.class},
+        property = {"name=demo control loop: recent policy decisions",
+            HandoverParticipant.KEY + "=" + HeatingControlLoop.STATE_KEY})
 @Designate(ocd = HeatingControlLoop.Config.class)
-public class HeatingControlLoop implements ControlLoop, HealthCheck {
+public class HeatingControlLoop implements ControlLoop, HealthCheck, HandoverParticipant {
+
+    /** The name of the totals in a handover; the same in every version. */
+    static final String STATE_KEY = "io.patchbay.demo.control.totals";
 
     @ObjectClassDefinition(name = "Patchbay demo control loop")
     public @interface Config {
@@ -42,8 +54,9 @@ public class HeatingControlLoop implements ControlLoop, HealthCheck {
     }
 
     private final TemperatureSensor sensor;
-    private final ScheduledExecutorService ticker;
+    private final long interval;
     private final Totals totals = new Totals();
+    private ScheduledExecutorService ticker;
 
     @Reference(
             cardinality = ReferenceCardinality.OPTIONAL,
@@ -52,21 +65,45 @@ public class HeatingControlLoop implements ControlLoop, HealthCheck {
     private volatile HeatingPolicy policy;
 
     @Activate
-    public HeatingControlLoop(@Reference TemperatureSensor sensor, Config config) {
+    public HeatingControlLoop(@Reference TemperatureSensor sensor, @Reference StateHandover handover, Config config) {
         this.sensor = sensor;
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.interval = Math.max(1, config.interval_millis());
+        handover.receive(STATE_KEY).ifPresent(state -> totals.restore(state.values()));
+        startTicking();
+    }
+
+    @Deactivate
+    synchronized void stop() throws InterruptedException {
+        stopTicking();
+    }
+
+    /** Stops reading, so the totals no longer change, and gives them to the next version. */
+    @Override
+    public synchronized Map<String, Object> handOverState() throws InterruptedException {
+        stopTicking();
+        return totals.toValues();
+    }
+
+    @Override
+    public synchronized void handoverAbandoned() {
+        startTicking();
+    }
+
+    private synchronized void startTicking() {
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "patchbay-demo-control-loop");
             thread.setDaemon(true);
             return thread;
         });
-        long interval = Math.max(1, config.interval_millis());
         ticker.scheduleAtFixedRate(this::tick, 0, interval, TimeUnit.MILLISECONDS);
     }
 
-    @Deactivate
-    void stop() throws InterruptedException {
-        ticker.shutdownNow();
-        ticker.awaitTermination(5, TimeUnit.SECONDS);
+    private synchronized void stopTicking() throws InterruptedException {
+        if (ticker != null) {
+            ticker.shutdownNow();
+            ticker.awaitTermination(5, TimeUnit.SECONDS);
+            ticker = null;
+        }
     }
 
     @Override
@@ -158,6 +195,36 @@ public class HeatingControlLoop implements ControlLoop, HealthCheck {
                 failed += f ? 1 : 0;
             }
             return failed;
+        }
+
+        /** The totals as values any version can read: longs, a double and the decision's name. */
+        synchronized Map<String, Object> toValues() {
+            Map<String, Object> values = new HashMap<>();
+            values.put("readings", readings);
+            values.put("heaterOn", heaterOn);
+            values.put("heaterOff", heaterOff);
+            values.put("withoutPolicy", withoutPolicy);
+            values.put("policyFailures", policyFailures);
+            values.put("lastCelsius", lastCelsius);
+            if (lastDecision != null) {
+                values.put("lastDecision", lastDecision.name());
+            }
+            return values;
+        }
+
+        /** Takes over totals an earlier (or later) version handed over; unknown names are ignored. */
+        synchronized void restore(Map<String, Object> values) {
+            readings = count(values, "readings");
+            heaterOn = count(values, "heaterOn");
+            heaterOff = count(values, "heaterOff");
+            withoutPolicy = count(values, "withoutPolicy");
+            policyFailures = count(values, "policyFailures");
+            lastCelsius = values.get("lastCelsius") instanceof Number n ? n.doubleValue() : Double.NaN;
+            lastDecision = values.get("lastDecision") instanceof String name ? Heater.valueOf(name) : null;
+        }
+
+        private static long count(Map<String, Object> values, String name) {
+            return values.get(name) instanceof Number n ? n.longValue() : 0;
         }
 
         synchronized ControlTotals snapshot() {

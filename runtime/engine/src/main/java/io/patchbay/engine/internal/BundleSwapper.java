@@ -1,6 +1,5 @@
 package io.patchbay.engine.internal;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,30 +22,28 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * then every bundle that should be active is started. Each step is reported before the next one
  * begins, so the journal shows how far an operation got.
  */
-final class BundleSwapper {
+final class BundleSwapper implements Swapper {
 
     static final long REFRESH_TIMEOUT_SECONDS = 120;
 
-    /** Told after each step; may throw to stop (a test hook pauses here). */
-    interface Steps {
-        void step(String name) throws IOException;
-    }
-
     private final BundleContext context;
     private final BundleStore store;
-
-    BundleSwapper(BundleContext context, BundleStore store) {
-        this.context = context;
-        this.store = store;
-    }
+    private final RevisionWatch leaks;
+    private final String retiredBy;
 
     /**
-     * @param shouldBeActive symbolic names of bundles that must be active afterwards
-     * @param completed      receives each change as soon as it has been carried out, so that
-     *                       whatever happens next, exactly those can be undone
-     * @return problems starting bundles (empty when all started); the health gate judges them
+     * @param leaks     told of every revision replaced or removed, or null (recovery at start)
+     * @param retiredBy what the operation is, for the leak report
      */
-    List<String> apply(List<Change> changes, Collection<String> shouldBeActive, Steps steps, List<Change> completed)
+    BundleSwapper(BundleContext context, BundleStore store, RevisionWatch leaks, String retiredBy) {
+        this.context = context;
+        this.store = store;
+        this.leaks = leaks;
+        this.retiredBy = retiredBy;
+    }
+
+    @Override
+    public List<String> apply(List<Change> changes, Collection<String> shouldBeActive, Steps steps, List<Change> completed)
             throws Exception {
         List<Bundle> touched = new ArrayList<>();
         List<Bundle> installed = new ArrayList<>();
@@ -55,6 +52,7 @@ final class BundleSwapper {
             switch (change.kind()) {
                 case UPDATE -> {
                     Bundle bundle = require(change.symbolicName());
+                    retiring(bundle);
                     try (InputStream jar = store.open(change.toHash())) {
                         bundle.update(jar);
                     } catch (BundleException e) {
@@ -80,6 +78,7 @@ final class BundleSwapper {
                 }
                 case UNINSTALL -> {
                     Bundle bundle = require(change.symbolicName());
+                    retiring(bundle);
                     bundle.uninstall();
                     completed.add(change);
                     touched.add(bundle);
@@ -89,7 +88,7 @@ final class BundleSwapper {
             }
         }
         if (!touched.isEmpty()) {
-            refresh(touched);
+            refresh(context, touched);
             steps.step("refreshed");
         }
         List<String> toStart = new ArrayList<>(shouldBeActive);
@@ -117,10 +116,9 @@ final class BundleSwapper {
      * Undoes changes that were carried out, newest first, as far as it can: a step that fails is
      * reported and the rest still run, then everything touched is refreshed and what should run
      * is started.
-     *
-     * @return what could not be undone; empty when the undo is complete
      */
-    List<String> undo(List<Change> completed, Collection<String> shouldBeActive, Steps steps) {
+    @Override
+    public List<String> undo(List<Change> completed, Collection<String> shouldBeActive, Steps steps) {
         List<String> problems = new ArrayList<>();
         List<Bundle> touched = new ArrayList<>();
         for (int i = completed.size() - 1; i >= 0; i--) {
@@ -129,6 +127,7 @@ final class BundleSwapper {
                 switch (undo.kind()) {
                     case UPDATE -> {
                         Bundle bundle = require(undo.symbolicName());
+                        retiring(bundle);
                         try (InputStream jar = store.open(undo.toHash())) {
                             bundle.update(jar);
                         } catch (BundleException e) {
@@ -162,7 +161,7 @@ final class BundleSwapper {
         }
         try {
             if (!touched.isEmpty()) {
-                refresh(touched);
+                refresh(context, touched);
                 steps.step("refreshed");
             }
         } catch (Exception e) {
@@ -182,7 +181,14 @@ final class BundleSwapper {
         return problems;
     }
 
-    private void refresh(Collection<Bundle> bundles) throws Exception {
+    private void retiring(Bundle bundle) {
+        if (leaks != null) {
+            leaks.retiring(bundle, retiredBy);
+        }
+    }
+
+    /** Refreshes exactly these bundles (the framework adds their dependency closure) and waits. */
+    static void refresh(BundleContext context, Collection<Bundle> bundles) throws Exception {
         BlockingQueue<FrameworkEvent> done = new ArrayBlockingQueue<>(1);
         context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(bundles, done::offer);
         FrameworkEvent event = done.poll(REFRESH_TIMEOUT_SECONDS, TimeUnit.SECONDS);

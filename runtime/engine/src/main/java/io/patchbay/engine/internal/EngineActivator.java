@@ -76,7 +76,8 @@ public final class EngineActivator implements BundleActivator {
         // Application bundles are not started yet at this start level; the framework starts the
         // persistently started ones when it reaches their level.
         String pauseAt = context.getProperty(TestHook.PROPERTY);
-        new BundleSwapper(context, ledger.store()).apply(changes, List.of(), step -> {
+        removeSecondVersions(context, target, touched);
+        new BundleSwapper(context, ledger.store(), null, "recovery").apply(changes, List.of(), step -> {
             ledger.step(id, "recovery: " + step);
             TestHook.pauseIfAsked(pauseAt, "recovery: " + step, System.out);
         }, new java.util.ArrayList<>());
@@ -86,6 +87,33 @@ public final class EngineActivator implements BundleActivator {
                         + target.number());
         System.out.println("Patchbay: an interrupted " + intent.get("op") + " of " + intent.get("subject") + " was "
                 + how + " at start; the runtime is at level " + target.number() + ".");
+    }
+
+    /**
+     * A handover installs a bundle's new version beside the old one; if the JVM died in between,
+     * both are installed. Keeps the one the level records (or the first) and uninstalls the other.
+     */
+    static void removeSecondVersions(BundleContext context, LevelState level, List<String> names) throws Exception {
+        List<Bundle> extra = new java.util.ArrayList<>();
+        for (String name : names) {
+            List<Bundle> versions = ManagedBundles.findAll(context, name);
+            if (versions.size() < 2) {
+                continue;
+            }
+            LevelState.BundleRecord wanted = level.bundles().get(name);
+            Bundle keep = versions.stream()
+                    .filter(b -> wanted != null && b.getVersion().toString().equals(wanted.version()))
+                    .findFirst().orElse(versions.get(0));
+            for (Bundle bundle : versions) {
+                if (bundle != keep) {
+                    bundle.uninstall();
+                    extra.add(bundle);
+                }
+            }
+        }
+        if (!extra.isEmpty()) {
+            BundleSwapper.refresh(context, extra);
+        }
     }
 
     /** Level 0: the managed bundles as first provisioned, their jars taken from the distribution. */

@@ -34,4 +34,8 @@ public @interface EngineConfig {
 
     @AttributeDefinition(description = "How long the health gate then watches for framework errors, in ms")
     long settle_millis() default 1_000;
+
+    @AttributeDefinition(description = "Strategy handover: how long calls already inside the old version may take"
+            + " to finish after its services are gone, before it is uninstalled, in ms")
+    long handover_drain_millis() default 50;
 }

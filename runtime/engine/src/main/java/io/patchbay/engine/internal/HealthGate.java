@@ -22,7 +22,9 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 /**
  * Stage {@code health}: is the runtime at least as healthy as before the change? Every bundle
  * that was active must be active again and every component that was active must be active again
- * (it waits for them, up to the activation timeout); then, during a settle window, no framework
+ * (it waits for them, up to the activation timeout; a component may be gone only when the
+ * operation changed the bundle that declared it, since a new version may drop a component);
+ * then, during a settle window, no framework
  * error may occur; then every registered {@link HealthCheck} must pass. Framework errors are
  * collected from the moment {@link #watch()} is called, so that errors during the swap count.
  */
@@ -34,6 +36,7 @@ final class HealthGate implements FrameworkListener {
     private final ServiceComponentRuntime scr;
     private final EngineSettings settings;
     private final List<String> frameworkErrors = new CopyOnWriteArrayList<>();
+    private final Map<String, String> declaredBy = new java.util.HashMap<>();
 
     HealthGate(BundleContext context, ServiceComponentRuntime scr, EngineSettings settings) {
         this.context = context;
@@ -43,6 +46,10 @@ final class HealthGate implements FrameworkListener {
 
     void watch() {
         frameworkErrors.clear();
+        declaredBy.clear();
+        if (scr != null) {
+            scr.getComponentDescriptionDTOs().forEach(d -> declaredBy.put(d.name, d.bundle.symbolicName));
+        }
         context.addFrameworkListener(this);
     }
 
@@ -60,15 +67,16 @@ final class HealthGate implements FrameworkListener {
     }
 
     /** @return what is worse than before, one line each; empty when healthy */
-    List<String> check(Snapshot before, Collection<String> startProblems) throws InterruptedException {
+    List<String> check(Snapshot before, Collection<String> startProblems, Collection<String> changedBundles)
+            throws InterruptedException {
         List<String> failures = new ArrayList<>(startProblems);
         long deadline = System.currentTimeMillis() + settings.activationMillis();
-        List<String> missing = missing(before, Snapshot.take(context, scr));
+        List<String> missing = missing(before, Snapshot.take(context, scr), changedBundles);
         // Waiting cannot mend a failed activation or a bundle that already failed to start.
         while (!missing.isEmpty() && System.currentTimeMillis() < deadline && frameworkErrors.isEmpty()
                 && startProblems.isEmpty() && missing.stream().noneMatch(m -> m.contains("FAILED_ACTIVATION"))) {
             Thread.sleep(25);
-            missing = missing(before, Snapshot.take(context, scr));
+            missing = missing(before, Snapshot.take(context, scr), changedBundles);
         }
         failures.addAll(missing);
         if (failures.isEmpty()) {
@@ -96,7 +104,7 @@ final class HealthGate implements FrameworkListener {
     }
 
     /** Bundles and components active before that are not active now. */
-    private static List<String> missing(Snapshot before, Snapshot now) {
+    private List<String> missing(Snapshot before, Snapshot now, Collection<String> changedBundles) {
         List<String> missing = new ArrayList<>();
         for (Map.Entry<String, String> bundle : before.bundles().entrySet()) {
             if (bundle.getValue().contains(" ACTIVE ")) {
@@ -110,6 +118,9 @@ final class HealthGate implements FrameworkListener {
         for (Map.Entry<String, String> component : before.components().entrySet()) {
             String was = component.getValue();
             String is = now.components().getOrDefault(component.getKey(), "gone");
+            if (is.equals("gone") && changedBundles.contains(declaredBy.get(component.getKey()))) {
+                continue; // the new version of its bundle does not declare it
+            }
             if (was.equals("ACTIVE") && !is.equals("ACTIVE")) {
                 missing.add("component " + component.getKey() + " was ACTIVE, is " + (is.isEmpty() ? "not enabled" : is));
             } else if (was.equals("SATISFIED") && !is.equals("SATISFIED") && !is.equals("ACTIVE")) {

@@ -59,8 +59,9 @@ final class LevelDiff {
             if (wanted == null) {
                 changes.add(new Change(bsn, Change.Kind.UNINSTALL, bundle.getLocation(), version, nowHash, "", ""));
             } else if (!wanted.version().equals(version)) {
+                // Where the level had it: an update in place keeps the bundle's location, a handover uses this one.
                 changes.add(new Change(bsn, Change.Kind.UPDATE, bundle.getLocation(), version, nowHash, wanted.version(),
-                        wanted.hash()));
+                        wanted.hash(), wanted.location()));
             }
         }
         return changes;

@@ -37,6 +37,17 @@ final class ManagedBundles {
         return managed;
     }
 
+    /** @return every installed bundle with this symbolic name: two during a handover */
+    static List<Bundle> findAll(BundleContext context, String symbolicName) {
+        List<Bundle> found = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName()) && bundle.getState() != Bundle.UNINSTALLED) {
+                found.add(bundle);
+            }
+        }
+        return found;
+    }
+
     /** @return the one installed bundle with this symbolic name, protected ones included */
     static Optional<Bundle> find(BundleContext context, String symbolicName) {
         for (Bundle bundle : context.getBundles()) {

@@ -9,6 +9,7 @@ import io.patchbay.patch.PatchManager;
 import io.patchbay.patch.PatchOptions;
 import io.patchbay.patch.PatchOutcome;
 import io.patchbay.patch.PatchPlan;
+import io.patchbay.patch.PinnedRevision;
 import io.patchbay.patch.ProgressListener;
 import io.patchbay.patch.Stage;
 import java.io.PrintStream;
@@ -55,7 +56,7 @@ public class PatchCommands {
     @Descriptor("check a patch's signature, digests, manifests and version rules; changes nothing")
     public void verify(CommandSession session, @Descriptor("patch file (.dp)") String file) throws PatchException {
         PrintStream out = System.out;
-        PatchDescriptor d = patches.verify(resolve(session, file), options(session, false, false));
+        PatchDescriptor d = patches.verify(resolve(session, file), options(session, false, false, PatchOptions.AUTO));
         out.println("Verified " + d.displayName() + (d.isFixPack() ? " (fix pack for " + d.fixPackRange() + ")" : ""));
         out.println("  signed by: " + (d.signers().isEmpty() ? "nobody (unsigned)" : String.join(", ", d.signers())));
         if (!d.description().isEmpty()) {
@@ -70,8 +71,11 @@ public class PatchCommands {
     public void simulate(CommandSession session,
             @Descriptor("allow bundles to go down in version") @Parameter(names = "--allow-downgrade",
                     presentValue = "true", absentValue = "false") boolean allowDowngrade,
+            @Descriptor("auto (default: handover where safe), refresh or handover") @Parameter(names = "--strategy",
+                    absentValue = "auto") String strategy,
             @Descriptor("patch file (.dp)") String file) throws PatchException {
-        PatchPlan plan = patches.simulate(resolve(session, file), options(session, false, allowDowngrade), progress());
+        PatchPlan plan = patches.simulate(resolve(session, file), options(session, false, allowDowngrade, strategy),
+                progress());
         printPlan(plan, System.out);
     }
 
@@ -81,9 +85,12 @@ public class PatchCommands {
                     absentValue = "false") boolean dryRun,
             @Descriptor("allow bundles to go down in version") @Parameter(names = "--allow-downgrade",
                     presentValue = "true", absentValue = "false") boolean allowDowngrade,
+            @Descriptor("auto (default: handover where safe), refresh or handover") @Parameter(names = "--strategy",
+                    absentValue = "auto") String strategy,
             @Descriptor("patch file (.dp)") String file) throws PatchException {
         PrintStream out = System.out;
-        PatchOutcome outcome = patches.apply(resolve(session, file), options(session, dryRun, allowDowngrade), progress());
+        PatchOutcome outcome = patches.apply(resolve(session, file), options(session, dryRun, allowDowngrade, strategy),
+                progress());
         switch (outcome.result()) {
             case DRY_RUN -> {
                 printPlan(outcome.plan(), out);
@@ -98,20 +105,24 @@ public class PatchCommands {
     @Descriptor("restore the bundles of the level before the current one")
     public void rollback(CommandSession session,
             @Descriptor("show the plan; change nothing") @Parameter(names = "--dry-run", presentValue = "true",
-                    absentValue = "false") boolean dryRun) throws PatchException {
+                    absentValue = "false") boolean dryRun,
+            @Descriptor("auto (default: handover where safe), refresh or handover") @Parameter(names = "--strategy",
+                    absentValue = "auto") String strategy) throws PatchException {
         int current = patches.currentLevel().number();
         if (current == 0) {
             throw new PatchException(Stage.RECEIVE, "the runtime is at level 0; there is nothing to roll back");
         }
-        rollback(session, dryRun, current - 1);
+        rollback(session, dryRun, strategy, current - 1);
     }
 
     @Descriptor("restore the bundles of an earlier patch level")
     public void rollback(CommandSession session,
             @Descriptor("show the plan; change nothing") @Parameter(names = "--dry-run", presentValue = "true",
                     absentValue = "false") boolean dryRun,
+            @Descriptor("auto (default: handover where safe), refresh or handover") @Parameter(names = "--strategy",
+                    absentValue = "auto") String strategy,
             @Descriptor("the level to go back to") int level) throws PatchException {
-        PatchOutcome outcome = patches.rollback(level, options(session, dryRun, false), progress());
+        PatchOutcome outcome = patches.rollback(level, options(session, dryRun, false, strategy), progress());
         switch (outcome.result()) {
             case DRY_RUN -> {
                 printPlan(outcome.plan(), System.out);
@@ -179,6 +190,16 @@ public class PatchCommands {
         level.bundles().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
                 .forEach(e -> rows.add(new String[] {e.getKey(), e.getValue()}));
         table(rows, out);
+        List<PinnedRevision> pinned = patches.pinnedRevisions();
+        if (pinned.isEmpty()) {
+            out.println("Retired revisions: none left in memory.");
+            return;
+        }
+        out.println("Retired revisions still in memory (leaks): " + pinned.size());
+        for (PinnedRevision revision : pinned) {
+            out.println("  " + revision.symbolicName() + " " + revision.version() + ", retired by " + revision.retiredBy());
+            revision.heldBy().forEach(h -> out.println("    held by: " + h));
+        }
     }
 
     static void printPlan(PatchPlan plan, PrintStream out) {
@@ -191,15 +212,17 @@ public class PatchCommands {
                 change.from() == null ? "-" : change.from().toString(), change.to() == null ? "-" : change.to().toString()});
         }
         table(rows, out);
-        out.println("  Refreshed:  " + orNone(plan.closure()));
+        boolean handover = plan.strategy().equals(PatchOptions.HANDOVER);
+        out.println("  Refreshed:  " + orNone(plan.closure()) + (handover ? " (the old revision only)" : ""));
         out.println("  Restarted:  " + orNone(plan.restarted()));
-        out.println("  Services that go away and come back:");
+        out.println(handover ? "  Services replaced (the new one is registered before the old one goes):"
+                : "  Services that go away and come back:");
         plan.services().forEach(s -> out.println("    " + s));
         if (plan.services().isEmpty()) {
             out.println("    (none)");
         }
-        out.println("  Components restarted: " + orNone(plan.components()));
-        out.println("  Consumers that see those services go away: " + orNone(plan.consumers()));
+        out.println((handover ? "  Components replaced: " : "  Components restarted: ") + orNone(plan.components()));
+        out.println("  Consumers that see a gap: " + orNone(plan.consumers()));
         plan.notes().forEach(n -> out.println("  Note: " + n));
     }
 
@@ -215,8 +238,13 @@ public class PatchCommands {
         };
     }
 
-    private static PatchOptions options(CommandSession session, boolean dryRun, boolean allowDowngrade) {
-        return new PatchOptions(dryRun, allowDowngrade, operator(session));
+    private static PatchOptions options(CommandSession session, boolean dryRun, boolean allowDowngrade, String strategy)
+            throws PatchException {
+        if (!PatchOptions.STRATEGIES.contains(strategy)) {
+            throw new PatchException(Stage.RECEIVE, "unknown strategy '" + strategy + "'; use one of "
+                    + String.join(", ", PatchOptions.STRATEGIES));
+        }
+        return new PatchOptions(dryRun, allowDowngrade, operator(session), strategy);
     }
 
     static String operator(CommandSession session) {

@@ -10,8 +10,10 @@ import io.patchbay.patch.PatchManager;
 import io.patchbay.patch.PatchOptions;
 import io.patchbay.patch.PatchOutcome;
 import io.patchbay.patch.PatchPlan;
+import io.patchbay.patch.PinnedRevision;
 import io.patchbay.patch.ProgressListener;
 import io.patchbay.patch.Stage;
+import io.patchbay.patch.StateHandover;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,6 +32,7 @@ import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.Version;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -64,6 +67,9 @@ public class PatchManagerImpl implements PatchManager {
     private final Journal journal;
     private final PatchLedger ledger;
     private final Planner planner;
+    private final StateExchange states = new StateExchange();
+    private final RevisionWatch leaks;
+    private final ServiceRegistration<StateHandover> stateHandover;
     private final ReentrantLock operation = new ReentrantLock();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -79,6 +85,8 @@ public class PatchManagerImpl implements PatchManager {
         this.journal = new Journal(EngineFiles.journal(settings.dataFolder()), failWrite);
         this.ledger = new PatchLedger(journal, new BundleStore(EngineFiles.store(settings.dataFolder()), failWrite));
         this.planner = new Planner(context, scr, new WouldBeResolver(resolver), ledger.store());
+        this.leaks = new RevisionWatch(context);
+        this.stateHandover = context.registerService(StateHandover.class, states, null);
     }
 
     /** Waits for an operation in progress to end (it holds the journal) before closing. */
@@ -86,6 +94,7 @@ public class PatchManagerImpl implements PatchManager {
     void close() throws IOException {
         operation.lock();
         try {
+            stateHandover.unregister();
             journal.close();
         } finally {
             operation.unlock();
@@ -104,7 +113,7 @@ public class PatchManagerImpl implements PatchManager {
     public PatchPlan simulate(Path patch, PatchOptions options, ProgressListener progress) throws PatchException {
         return guarded("simulate", String.valueOf(patch.getFileName()), options.operator(), () -> {
             Timer timer = new Timer(progress);
-            return plan(verified(patch, options, timer), timer).plan();
+            return plan(verified(patch, options, timer), options, timer).plan();
         });
     }
 
@@ -113,7 +122,7 @@ public class PatchManagerImpl implements PatchManager {
         return guarded("apply", String.valueOf(patch.getFileName()), options.operator(), () -> {
             Timer timer = new Timer(progress);
             Checked checked = verified(patch, options, timer);
-            Planner.Planned planned = plan(checked, timer);
+            Planner.Planned planned = plan(checked, options, timer);
             if (options.dryRun()) {
                 return new PatchOutcome(PatchOutcome.Result.DRY_RUN, ledger.current().number(),
                         "dry run: nothing was changed", planned.plan(), timer.timings());
@@ -160,7 +169,7 @@ public class PatchManagerImpl implements PatchManager {
             }
         }
         // No baselining on the way back: going back to an older API is what a rollback is for.
-        Planner.Planned planned = planner.plan(null, changes, manifests, Map.of());
+        Planner.Planned planned = planner.plan(null, changes, manifests, Map.of(), options.strategy());
         timer.done(Stage.PLAN, summary(planned.plan()));
         if (options.dryRun()) {
             return new PatchOutcome(PatchOutcome.Result.DRY_RUN, current.number(), "dry run: nothing was changed",
@@ -182,12 +191,14 @@ public class PatchManagerImpl implements PatchManager {
         HealthGate gate = new HealthGate(context, scr, settings);
         List<Change> completed = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        BundleSwapper swapper = new BundleSwapper(context, ledger.store());
+        Swapper swapper = planned.plan().strategy().equals(PatchOptions.HANDOVER)
+                ? new HandoverSwapper(context, ledger.store(), scr, states, leaks, settings, description)
+                : new BundleSwapper(context, ledger.store(), leaks, description);
         gate.watch();
         try {
             List<String> startProblems = swapper.apply(changes, shouldBeActive, step -> journalStep(id, step), completed);
             timer.done(Stage.APPLY, changedSummary(changes));
-            failures.addAll(gate.check(snapshot, startProblems));
+            failures.addAll(gate.check(snapshot, startProblems, changes.stream().map(Change::symbolicName).toList()));
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
@@ -276,10 +287,10 @@ public class PatchManagerImpl implements PatchManager {
         return new Checked(verified, changes);
     }
 
-    private Planner.Planned plan(Checked checked, Timer timer) throws PatchException {
+    private Planner.Planned plan(Checked checked, PatchOptions options, Timer timer) throws PatchException {
         VerifiedPatch verified = checked.patch();
         Planner.Planned planned = planner.plan(verified.descriptor(), checked.changes(), verified.manifests(),
-                verified.jars());
+                verified.jars(), options.strategy());
         timer.done(Stage.PLAN, summary(planned.plan()));
         return planned;
     }
@@ -390,8 +401,8 @@ public class PatchManagerImpl implements PatchManager {
     }
 
     @Override
-    public List<io.patchbay.patch.PinnedRevision> pinnedRevisions() {
-        return List.of();
+    public List<PinnedRevision> pinnedRevisions() {
+        return leaks.pinned();
     }
 
     static Manifest manifestOf(byte[] jar) throws IOException {
@@ -431,7 +442,7 @@ public class PatchManagerImpl implements PatchManager {
         String pauseAt = context.getProperty(TestHook.PROPERTY);
         return new EngineSettings(data, home, trust, config.truststore_password(), config.allow_unsigned(),
                 config.max_patch_bytes(), config.max_entries(), config.max_entry_bytes(), config.max_expanded_bytes(),
-                config.activation_timeout_millis(), config.settle_millis(), pauseAt == null ? "" : pauseAt);
+                config.activation_timeout_millis(), config.settle_millis(), Math.max(0, config.handover_drain_millis()), pauseAt == null ? "" : pauseAt);
     }
 
     /** Times stages, tells the listener as each completes, and posts it as an event. */

@@ -15,8 +15,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.Manifest;
+import io.patchbay.patch.PatchOptions;
+import java.util.HashMap;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.namespace.HostNamespace;
+import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.wiring.BundleWire;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.service.component.runtime.dto.ReferenceDTO;
+import org.osgi.service.component.runtime.dto.SatisfiedReferenceDTO;
+import org.osgi.framework.dto.ServiceReferenceDTO;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Version;
 import org.osgi.framework.wiring.FrameworkWiring;
@@ -56,7 +66,7 @@ final class Planner {
      * @param newJars      those jars, by symbolic name (for baselining)
      */
     Planned plan(PatchDescriptor descriptor, List<Change> changes, Map<String, Manifest> newManifests,
-            Map<String, byte[]> newJars) throws PatchException {
+            Map<String, byte[]> newJars, String requested) throws PatchException {
         List<String> notes = new ArrayList<>();
         for (Change change : changes) {
             boolean replaces = change.kind() == Change.Kind.UPDATE || change.kind() == Change.Kind.UNINSTALL;
@@ -65,6 +75,10 @@ final class Planner {
                         + ": its jar is not in Patchbay's store (it was installed or updated outside Patchbay), so it"
                         + " could not be restored if the change failed");
             }
+        }
+        String blocker = handoverBlocker(changes, newManifests);
+        if (requested.equals(PatchOptions.HANDOVER) && blocker != null) {
+            throw new PatchException(Stage.PLAN, "strategy handover is not safe for this patch: " + blocker);
         }
         baseline(changes, newJars, notes);
 
@@ -90,8 +104,23 @@ final class Planner {
         }
         resolver.check(List.of(context.getBundles()), replaced, closure, resolving);
 
+        boolean handover;
+        String reason;
+        if (requested.equals(PatchOptions.REFRESH)) {
+            handover = false;
+            reason = "asked for; update in place and refresh the dependency closure";
+        } else {
+            handover = blocker == null;
+            reason = handover
+                    ? "start the new version beside the old one, hand over, then retire the old one: no other bundle"
+                            + " is wired to the packages of the bundles it replaces"
+                    : "update in place and refresh the dependency closure, since " + blocker;
+        }
+        changes = handover ? besideLocations(changes) : inPlace(changes);
+
         List<String> closureNames = new ArrayList<>();
         List<String> restarted = new ArrayList<>();
+        List<String> handedOver = new ArrayList<>();
         Set<String> services = new TreeSet<>();
         Set<String> consumers = new TreeSet<>();
         Set<Long> closureIds = new HashSet<>();
@@ -99,7 +128,7 @@ final class Planner {
         for (Bundle bundle : closure) {
             closureNames.add(bundle.getSymbolicName());
             if (bundle.getState() == Bundle.ACTIVE || bundle.getState() == Bundle.STARTING) {
-                restarted.add(bundle.getSymbolicName());
+                (handover ? handedOver : restarted).add(bundle.getSymbolicName());
             }
             ServiceReference<?>[] registered = bundle.getRegisteredServices();
             if (registered == null) {
@@ -115,6 +144,18 @@ final class Planner {
                         }
                     }
                 }
+            }
+        }
+        if (handover) {
+            ConsumerGaps gaps = consumerGaps(closureIds);
+            consumers.retainAll(gaps.staticConsumers());
+            if (!handedOver.isEmpty()) {
+                notes.add("handed over, not restarted: " + String.join(", ", handedOver) + "; the new version's"
+                        + " services are registered before the old one's go");
+            }
+            if (!gaps.dynamicConsumers().isEmpty()) {
+                notes.add("rebind through the registry without a gap (dynamic references): "
+                        + String.join(", ", gaps.dynamicConsumers()));
             }
         }
         List<String> components = new ArrayList<>();
@@ -139,11 +180,143 @@ final class Planner {
                         case UNCHANGED -> ChangeKind.UNCHANGED;
                     }));
         }
-        PatchPlan plan = new PatchPlan(descriptor, "refresh",
-                "update in place and refresh the dependency closure (" + closure.size() + " bundle"
-                        + (closure.size() == 1 ? "" : "s") + ")",
+        PatchPlan plan = new PatchPlan(descriptor, handover ? PatchOptions.HANDOVER : PatchOptions.REFRESH,
+                reason + " (" + closure.size() + " bundle" + (closure.size() == 1 ? "" : "s") + " refreshed)",
                 bundleChanges, closureNames, restarted, List.copyOf(services), components, List.copyOf(consumers), notes);
         return new Planned(plan, changes, List.copyOf(closure));
+    }
+
+    /**
+     * Why strategy handover would not be safe, or null when it is: it replaces bundles that only
+     * they themselves are wired to, so the old and the new version can run side by side and only
+     * the old revision needs a refresh.
+     */
+    private String handoverBlocker(List<Change> changes, Map<String, Manifest> newManifests) {
+        boolean replacesAny = false;
+        for (Change change : changes) {
+            switch (change.kind()) {
+                case UNINSTALL -> {
+                    return "it uninstalls " + change.symbolicName();
+                }
+                case UPDATE -> replacesAny = true;
+                default -> { }
+            }
+            if (change.kind() != Change.Kind.UPDATE) {
+                continue;
+            }
+            String name = change.symbolicName();
+            Bundle bundle = context.getBundle(change.location());
+            if (bundle == null) {
+                return name + " is not installed at " + change.location();
+            }
+            if (bundle.getState() != Bundle.ACTIVE) {
+                return name + " is not active";
+            }
+            if (bundle.getHeaders("").get(Constants.FRAGMENT_HOST) != null) {
+                return name + " is a fragment";
+            }
+            Manifest manifest = newManifests.get(name);
+            String newName = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+            String oldName = bundle.getHeaders("").get(Constants.BUNDLE_SYMBOLICNAME);
+            if (isSingleton(newName) || isSingleton(oldName)) {
+                return name + " is a singleton, so two versions cannot be resolved at once";
+            }
+            BundleWiring wiring = bundle.adapt(BundleWiring.class);
+            if (wiring == null) {
+                return name + " is not resolved";
+            }
+            for (BundleWire wire : wiring.getProvidedWires(null)) {
+                Bundle requirer = wire.getRequirer().getBundle();
+                if (requirer.getBundleId() == bundle.getBundleId()) {
+                    continue;
+                }
+                String namespace = wire.getCapability().getNamespace();
+                if (namespace.equals(HostNamespace.HOST_NAMESPACE)) {
+                    return "fragment " + requirer.getSymbolicName() + " is attached to " + name;
+                }
+                Object pkg = wire.getCapability().getAttributes().get(PackageNamespace.PACKAGE_NAMESPACE);
+                return requirer.getSymbolicName() + " is wired to " + name
+                        + (pkg == null ? " (" + namespace + ")" : " (imports its package " + pkg + ")");
+            }
+        }
+        return replacesAny ? null : "the patch replaces no bundle";
+    }
+
+    private static boolean isSingleton(String symbolicNameHeader) {
+        return symbolicNameHeader != null && symbolicNameHeader.replace(" ", "").contains("singleton:=true");
+    }
+
+    /** Handover installs each new version at a location of its own: the level's, if free, or a new one. */
+    private List<Change> besideLocations(List<Change> changes) {
+        List<Change> placed = new ArrayList<>();
+        for (Change change : changes) {
+            if (change.kind() != Change.Kind.UPDATE) {
+                placed.add(change);
+                continue;
+            }
+            String location = change.toLocation();
+            if (location.equals(change.location()) || context.getBundle(location) != null) {
+                String base = "patchbay:bundle/" + change.symbolicName() + "/" + change.toVersion();
+                location = base;
+                for (int n = 2; context.getBundle(location) != null; n++) {
+                    location = base + "#" + n;
+                }
+            }
+            placed.add(change.at(location));
+        }
+        return placed;
+    }
+
+    private static List<Change> inPlace(List<Change> changes) {
+        return changes.stream().map(c -> c.kind() == Change.Kind.UPDATE ? c.at(c.location()) : c).toList();
+    }
+
+    /** Consumers of the closure's services, by the kind of reference they hold. */
+    private record ConsumerGaps(Set<String> staticConsumers, Set<String> dynamicConsumers) {
+    }
+
+    /**
+     * Under handover a consumer with a static reference is deactivated and activated again (a
+     * gap); a dynamic one is rebound to the new service before the old one is unbound (none).
+     */
+    private ConsumerGaps consumerGaps(Set<Long> closureIds) {
+        Set<Long> serviceIds = new HashSet<>();
+        for (Long id : closureIds) {
+            Bundle bundle = context.getBundle(id);
+            ServiceReference<?>[] registered = bundle == null ? null : bundle.getRegisteredServices();
+            if (registered != null) {
+                for (ServiceReference<?> reference : registered) {
+                    serviceIds.add((Long) reference.getProperty(Constants.SERVICE_ID));
+                }
+            }
+        }
+        Set<String> staticConsumers = new TreeSet<>();
+        Set<String> dynamicConsumers = new TreeSet<>();
+        if (scr == null) {
+            return new ConsumerGaps(staticConsumers, dynamicConsumers);
+        }
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            if (closureIds.contains(description.bundle.id)) {
+                continue;
+            }
+            Map<String, String> policies = new HashMap<>();
+            for (ReferenceDTO reference : description.references) {
+                policies.put(reference.name, reference.policy);
+            }
+            for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                for (SatisfiedReferenceDTO bound : configuration.satisfiedReferences) {
+                    for (ServiceReferenceDTO service : bound.boundServices) {
+                        if (serviceIds.contains(service.id)) {
+                            String who = description.bundle.symbolicName + " (" + description.name + "." + bound.name + ")";
+                            ("static".equals(policies.get(bound.name)) ? staticConsumers : dynamicConsumers).add(who);
+                        }
+                    }
+                }
+            }
+        }
+        Set<String> staticBundles = new TreeSet<>();
+        staticConsumers.forEach(c -> staticBundles.add(c.substring(0, c.indexOf(' '))));
+        return new ConsumerGaps(staticBundles, dynamicConsumers);
     }
 
     private void baseline(List<Change> changes, Map<String, byte[]> newJars, List<String> notes) throws PatchException {
