@@ -35,10 +35,11 @@ final class BenchReport {
 
     String table() {
         StringBuilder out = new StringBuilder("\nSwaps under load (stall: longest wait of one caller for a successful call;"
+                + " outage: longest run of failed calls until the next success;"
                 + " reachable: retired class loaders alive after full GC; pinned: the engine's count)\n");
-        out.append(String.format(Locale.ROOT, "%-7s %-18s %-9s %6s %5s %10s %9s %9s %9s %9s %9s %6s%n", "load",
-                "scenario", "strategy", "secs", "swaps", "calls", "failed", "stall ms", "swap p50", "swap p99",
-                "reachable", "pinned"));
+        out.append(String.format(Locale.ROOT, "%-7s %-18s %-9s %6s %5s %10s %9s %9s %9s %9s %9s %9s %6s%n", "load",
+                "scenario", "strategy", "secs", "swaps", "calls", "failed", "stall ms", "outage ms", "swap p50",
+                "swap p99", "reachable", "pinned"));
         scenarios.forEach(s -> out.append(row(s)).append('\n'));
         out.append("parameters: ").append(parameters).append('\n');
         if (!soak.isEmpty()) {
@@ -50,8 +51,9 @@ final class BenchReport {
 
     private static String row(ScenarioResult s) {
         boolean swapped = s.swaps() > 0;
-        return String.format(Locale.ROOT, "%-7s %-18s %-9s %6.1f %5d %10d %9d %9.1f %9s %9s %9s %6s", s.load(),
-                s.scenario(), s.strategy(), s.seconds(), s.swaps(), s.calls(), s.failed(), s.stallMillis(),
+        return String.format(Locale.ROOT, "%-7s %-18s %-9s %6.1f %5d %10d %9d %9.1f %9.1f %9s %9s %9s %6s",
+                s.load(), s.scenario(), s.strategy(), s.seconds(), s.swaps(), s.calls(), s.failed(), s.stallMillis(),
+                s.outageMillis(),
                 swapped ? String.format(Locale.ROOT, "%.1f", s.swapMedian()) : "-",
                 swapped ? String.format(Locale.ROOT, "%.1f", s.swapP99()) : "-",
                 swapped ? Integer.toString(s.reachable()) : "-", s.pinned() < 0 ? "-" : Integer.toString(s.pinned()));

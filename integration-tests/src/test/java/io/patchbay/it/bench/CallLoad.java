@@ -10,7 +10,10 @@ import java.util.function.IntFunction;
  * and its longest stall: the longest time between two successful calls of that thread, where
  * the first interval starts when the thread starts and the last one ends when the load stops. A
  * run of failures, a call that blocks and a thread starved of CPU all show up as one stall, so
- * the figure is what a caller waited for a useful answer, whatever the reason.
+ * the figure is what a caller waited for a useful answer, whatever the reason. Its longest outage
+ * is narrower: from a failed call that follows a success (or starts the load) to the next success,
+ * or to the stop; zero when it never failed. The stall includes CPU starvation on a busy machine,
+ * the outage only time in which calls failed.
  */
 final class CallLoad {
 
@@ -20,7 +23,7 @@ final class CallLoad {
     }
 
     /** Sums over the threads; the stall is the longest any one thread saw. */
-    record Totals(long calls, long failed, long longestStallNanos) {
+    record Totals(long calls, long failed, long longestStallNanos, long longestOutageNanos) {
     }
 
     private final List<Worker> workers = new ArrayList<>();
@@ -40,13 +43,15 @@ final class CallLoad {
         long calls = 0;
         long failed = 0;
         long stall = 0;
+        long outage = 0;
         for (Worker worker : workers) {
             worker.thread.join();
             calls += worker.calls;
             failed += worker.failed;
             stall = Math.max(stall, worker.longestStall);
+            outage = Math.max(outage, worker.longestOutage);
         }
-        return new Totals(calls, failed, stall);
+        return new Totals(calls, failed, stall, outage);
     }
 
     private final class Worker implements Runnable {
@@ -57,6 +62,7 @@ final class CallLoad {
         long calls;
         long failed;
         long longestStall;
+        long longestOutage;
 
         Worker(String name, Call call) {
             this.call = call;
@@ -67,6 +73,7 @@ final class CallLoad {
         @Override
         public void run() {
             long lastSuccess = System.nanoTime();
+            long firstFailure = -1;
             while (running) {
                 boolean ok;
                 try {
@@ -76,15 +83,26 @@ final class CallLoad {
                     ok = false;
                 }
                 calls++;
+                long now = System.nanoTime();
                 if (ok) {
-                    long now = System.nanoTime();
                     longestStall = Math.max(longestStall, now - lastSuccess);
                     lastSuccess = now;
+                    if (firstFailure >= 0) {
+                        longestOutage = Math.max(longestOutage, now - firstFailure);
+                        firstFailure = -1;
+                    }
                 } else {
                     failed++;
+                    if (firstFailure < 0) {
+                        firstFailure = now;
+                    }
                 }
             }
-            longestStall = Math.max(longestStall, System.nanoTime() - lastSuccess);
+            long end = System.nanoTime();
+            longestStall = Math.max(longestStall, end - lastSuccess);
+            if (firstFailure >= 0) {
+                longestOutage = Math.max(longestOutage, end - firstFailure);
+            }
         }
     }
 }

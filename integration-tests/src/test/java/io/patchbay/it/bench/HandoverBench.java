@@ -156,6 +156,7 @@ public class HandoverBench extends InFrameworkTest {
         report.soak("strategy", run.result().strategy());
         report.soak("failedCalls", run.result().failed());
         report.soak("longestStallMillis", run.result().stallMillis());
+        report.soak("longestOutageMillis", run.result().outageMillis());
         report.soak("heapUsedStartBytes", start.heapUsed());
         report.soak("heapUsedEndBytes", end.heapUsed());
         report.soak("heapChangePercent", round(MemoryAfterGc.percentChange(start.heapUsed(), end.heapUsed())));
@@ -210,7 +211,7 @@ public class HandoverBench extends InFrameworkTest {
         double[] times = ScenarioResult.medianAndP99(nanos);
         ScenarioResult result = new ScenarioResult(load, name, swapper == null ? "-" : swapper.strategiesUsed(),
                 nanos.size(), totals.calls(), totals.failed(), ScenarioResult.millis(totals.longestStallNanos()),
-                times[0], times[1], retired.reachable(), engine ? patches.pinnedRevisions().size() : -1, seconds);
+                ScenarioResult.millis(totals.longestOutageNanos()), times[0], times[1], retired.reachable(), engine ? patches.pinnedRevisions().size() : -1, seconds);
         report.add(result);
         return new Run(result, nanos);
     }
