@@ -9,18 +9,14 @@ import io.patchbay.patch.PatchOptions;
 import io.patchbay.patch.PatchOutcome;
 import io.patchbay.patch.ProgressListener;
 import io.patchbay.patch.Stage;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -30,8 +26,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * Benchmark (profile {@code bench}, not part of the normal test run): how long each stage of a
@@ -107,18 +101,12 @@ public class PatchTimingBench extends InFrameworkTest {
         lines.forEach(System.out::println);
     }
 
-    /** What Gogo update + refresh (or Karaf bundle:update -r) do: update each, refresh them, wait. */
+    /** Updates bench bundles 1..count to {@code version} the plain Felix way. */
     private void plainUpdateAndRefresh(int count, String version) throws Exception {
-        List<Bundle> updated = new ArrayList<>();
+        Map<Bundle, byte[]> jars = new LinkedHashMap<>();
         for (int i = 1; i <= count; i++) {
-            String bsn = BenchPatches.symbolicName(i);
-            Bundle bundle = Arrays.stream(context.getBundles()).filter(b -> bsn.equals(b.getSymbolicName())).findFirst()
-                    .orElseThrow();
-            bundle.update(new ByteArrayInputStream(BenchPatches.bundle(i, version)));
-            updated.add(bundle);
+            jars.put(FelixSwap.installed(context, BenchPatches.symbolicName(i)), BenchPatches.bundle(i, version));
         }
-        BlockingQueue<FrameworkEvent> done = new ArrayBlockingQueue<>(1);
-        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(updated, done::offer);
-        assertEquals(FrameworkEvent.PACKAGES_REFRESHED, done.poll(60, TimeUnit.SECONDS).getType());
+        FelixSwap.updateAndRefresh(context, jars);
     }
 }

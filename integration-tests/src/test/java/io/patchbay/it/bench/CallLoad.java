@@ -1,0 +1,108 @@
+package io.patchbay.it.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * Threads that each make one call after another, without pause, until stopped. For each thread
+ * it counts calls and failed calls (a call that returns {@code false}, throws, or fails to link),
+ * and its longest stall: the longest time between two successful calls of that thread, where
+ * the first interval starts when the thread starts and the last one ends when the load stops. A
+ * run of failures, a call that blocks and a thread starved of CPU all show up as one stall, so
+ * the figure is what a caller waited for a useful answer, whatever the reason. Its longest outage
+ * is narrower: from a failed call that follows a success (or starts the load) to the next success,
+ * or to the stop; zero when it never failed. The stall includes CPU starvation on a busy machine,
+ * the outage only time in which calls failed.
+ */
+final class CallLoad {
+
+    /** One call; {@code true} when it gave a useful answer. */
+    interface Call {
+        boolean call() throws Exception;
+    }
+
+    /** Sums over the threads; the stall is the longest any one thread saw. */
+    record Totals(long calls, long failed, long longestStallNanos, long longestOutageNanos) {
+    }
+
+    private final List<Worker> workers = new ArrayList<>();
+    private volatile boolean running = true;
+
+    /** Starts {@code threads} threads; thread {@code i} makes the calls of {@code calls.apply(i)}. */
+    CallLoad(String name, int threads, IntFunction<Call> calls) {
+        for (int i = 0; i < threads; i++) {
+            workers.add(new Worker(name + "-" + i, calls.apply(i)));
+        }
+        workers.forEach(w -> w.thread.start());
+    }
+
+    /** Stops the threads, waits for their last call, and sums what they counted. */
+    Totals stop() throws InterruptedException {
+        running = false;
+        long calls = 0;
+        long failed = 0;
+        long stall = 0;
+        long outage = 0;
+        for (Worker worker : workers) {
+            worker.thread.join();
+            calls += worker.calls;
+            failed += worker.failed;
+            stall = Math.max(stall, worker.longestStall);
+            outage = Math.max(outage, worker.longestOutage);
+        }
+        return new Totals(calls, failed, stall, outage);
+    }
+
+    private final class Worker implements Runnable {
+
+        final Thread thread;
+        private final Call call;
+        // Written by the worker only, read after join().
+        long calls;
+        long failed;
+        long longestStall;
+        long longestOutage;
+
+        Worker(String name, Call call) {
+            this.call = call;
+            this.thread = new Thread(this, name);
+            thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            long lastSuccess = System.nanoTime();
+            long firstFailure = -1;
+            while (running) {
+                boolean ok;
+                try {
+                    ok = call.call();
+                } catch (Exception | LinkageError e) {
+                    // A class of a retired revision that no longer loads is a failed call like any other.
+                    ok = false;
+                }
+                calls++;
+                long now = System.nanoTime();
+                if (ok) {
+                    longestStall = Math.max(longestStall, now - lastSuccess);
+                    lastSuccess = now;
+                    if (firstFailure >= 0) {
+                        longestOutage = Math.max(longestOutage, now - firstFailure);
+                        firstFailure = -1;
+                    }
+                } else {
+                    failed++;
+                    if (firstFailure < 0) {
+                        firstFailure = now;
+                    }
+                }
+            }
+            long end = System.nanoTime();
+            longestStall = Math.max(longestStall, end - lastSuccess);
+            if (firstFailure >= 0) {
+                longestOutage = Math.max(longestOutage, end - firstFailure);
+            }
+        }
+    }
+}

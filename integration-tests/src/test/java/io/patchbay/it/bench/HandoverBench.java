@@ -1,0 +1,276 @@
+package io.patchbay.it.bench;
+
+import static org.junit.Assert.assertNotNull;
+
+import io.patchbay.demo.api.HeatingPolicy;
+import io.patchbay.it.Await;
+import io.patchbay.it.InFrameworkTest;
+import io.patchbay.it.PatchbayTestConfiguration;
+import io.patchbay.patch.PatchManager;
+import io.patchbay.patch.PatchOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Benchmark (profile {@code bench}): what callers see while a bundle is swapped under them, by
+ * plain Felix ({@code Bundle.update} + {@code refreshBundles}, as Gogo and Karaf do it) and by
+ * Patchbay with strategy {@code refresh} and {@code handover}, all in one framework and one run.
+ *
+ * <p>Service load: {@code patchbay.bench.threads} threads (default 8) call
+ * {@code tracker.getService().decide(..)} on a {@link ServiceTracker} of {@link HeatingPolicy}
+ * without pause, while the policy is swapped 1.0.0 to 1.0.1 and back, {@code patchbay.bench.swaps}
+ * times (default 100) per scenario. HTTP load: {@code patchbay.bench.httpClients} clients
+ * (default 4, keep-alive) send {@code GET /decide} over loopback while the web bundle and the
+ * policy are swapped in turn. A baseline scenario runs each load without swaps. Between two swaps
+ * the harness pauses {@code patchbay.bench.pauseMillis} (default 20 ms). For the definitions of
+ * failed call and stall see {@link CallLoad}; for the leak count see {@link RetiredRevisions}.
+ *
+ * <p>Soak mode ({@code -Dpatchbay.bench.mode=soak}): {@code patchbay.bench.soakSwaps} handover
+ * swaps (default 1,000) under the service load, with heap and metaspace after full GC at the
+ * start and the end, pinned revisions, bundles pending removal and the growth of the engine's
+ * journal.
+ *
+ * <p>The engine's settle window is set to {@code patchbay.bench.settleMillis} (default 100 ms)
+ * through Configuration Admin, since its 1 s default would make up most of a Patchbay swap. Every
+ * swap must commit; the figures are reported, not asserted.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HandoverBench extends InFrameworkTest {
+
+    static final String POLICY = "io.patchbay.demo.policy";
+    static final String WEB = "io.patchbay.demo.web";
+    static final String ENGINE_PID = "io.patchbay.engine";
+    /** Built by patch-bundles/web, set by the failsafe configuration. */
+    static final String WEB_FIX = "patchbay.patch.web";
+    /** Load before the first swap and after the last one, so that both ends of a stall are seen. */
+    static final long LEAD_MILLIS = 300;
+    static final long BASELINE_MILLIS = 3000;
+
+    private final boolean soak = "soak".equals(System.getProperty("patchbay.bench.mode", "swaps"));
+    private final int threads = Integer.getInteger("patchbay.bench.threads", 8);
+    private final int swaps = Integer.getInteger("patchbay.bench.swaps", 100);
+    private final int soakSwaps = Integer.getInteger("patchbay.bench.soakSwaps", 1000);
+    private final int httpClients = Integer.getInteger("patchbay.bench.httpClients", 4);
+    private final long pauseMillis = Long.getLong("patchbay.bench.pauseMillis", 20);
+    private final long settleMillis = Long.getLong("patchbay.bench.settleMillis", 100);
+
+    private PatchManager patches;
+    private ServiceTracker<HeatingPolicy, HeatingPolicy> policy;
+
+    /** One scenario's figures, and each swap's time for the soak's first-versus-last comparison. */
+    private record Run(ScenarioResult result, List<Long> swapNanos) {
+    }
+
+    @Test
+    public void swapsUnderLoad() throws Exception {
+        patches = engineWithSettleWindow(settleMillis);
+        policy = new ServiceTracker<>(context, HeatingPolicy.class, null);
+        policy.open();
+        int port = port();
+        Await.until("the policy service", STARTUP, policy::getService);
+        Await.until("GET /decide", STARTUP, () -> okOrNull(port, "/decide?celsius=-5"));
+
+        Swapper.Step policyFix = new Swapper.Step(POLICY,
+                PatchbayTestConfiguration.builtJar(PatchbayTestConfiguration.POLICY_FIX),
+                PatchbayTestConfiguration.patch("policy-fix.dp"));
+        Swapper.Step policyBack = new Swapper.Step(POLICY,
+                PatchbayTestConfiguration.builtJar(PatchbayTestConfiguration.POLICY), null);
+        Swapper.Step webFix = new Swapper.Step(WEB, PatchbayTestConfiguration.builtJar(WEB_FIX),
+                PatchbayTestConfiguration.patch("web-fix.dp"));
+        Swapper.Step webBack = new Swapper.Step(WEB, PatchbayTestConfiguration.builtJar(PatchbayTestConfiguration.WEB),
+                null);
+        List<Swapper.Step> policySteps = List.of(policyFix, policyBack);
+        List<Swapper.Step> httpSteps = List.of(webFix, webBack, policyFix, policyBack);
+
+        BenchReport report = new BenchReport();
+        report.parameter("mode", soak ? "soak" : "swaps");
+        report.parameter("threads", threads);
+        report.parameter(soak ? "soakSwaps" : "swaps", soak ? soakSwaps : swaps);
+        report.parameter("httpClients", httpClients);
+        report.parameter("pauseBetweenSwapsMillis", pauseMillis);
+        report.parameter("engineSettleMillis", settleMillis);
+
+        // Untimed, without load: the first swap of each path pays for class loading and the JIT.
+        for (Swapper warmUp : List.of(Swapper.felix(context), Swapper.patchbay(patches, PatchOptions.REFRESH))) {
+            for (Swapper.Step step : httpSteps) {
+                warmUp.swap(step);
+            }
+        }
+
+        if (soak) {
+            soak(report, policySteps);
+        } else {
+            IntFunction<CallLoad.Call> service = this::serviceCall;
+            IntFunction<CallLoad.Call> http = i -> httpCall(port);
+            scenario(report, "service", "baseline", null, policySteps, 0, service, threads);
+            scenario(report, "service", "felix", Swapper.felix(context), policySteps, swaps, service, threads);
+            scenario(report, "service", "patchbay-refresh", Swapper.patchbay(patches, PatchOptions.REFRESH),
+                    policySteps, swaps, service, threads);
+            scenario(report, "service", "patchbay-handover", Swapper.patchbay(patches, PatchOptions.HANDOVER),
+                    policySteps, swaps, service, threads);
+            scenario(report, "http", "baseline", null, httpSteps, 0, http, httpClients);
+            scenario(report, "http", "felix", Swapper.felix(context), httpSteps, swaps, http, httpClients);
+            scenario(report, "http", "patchbay-refresh", Swapper.patchbay(patches, PatchOptions.REFRESH), httpSteps,
+                    swaps, http, httpClients);
+            scenario(report, "http", "patchbay-handover", Swapper.patchbay(patches, PatchOptions.HANDOVER), httpSteps,
+                    swaps, http, httpClients);
+        }
+        policy.close();
+        System.out.println(report.table());
+        report.writeJson(Path.of(System.getProperty("patchbay.bench.output", "target/bench"),
+                soak ? "soak.json" : "results.json"));
+    }
+
+    private void soak(BenchReport report, List<Swapper.Step> policySteps) throws Exception {
+        MemoryAfterGc start = MemoryAfterGc.measure();
+        int levelsBefore = patches.levels().size();
+        long journalBefore = journalBytes();
+        Run run = scenario(report, "service", "soak-handover", Swapper.patchbay(patches, PatchOptions.HANDOVER),
+                policySteps, soakSwaps, this::serviceCall, threads);
+        MemoryAfterGc end = MemoryAfterGc.measure();
+        int levelsAdded = patches.levels().size() - levelsBefore;
+        long heapGrowth = end.heapUsed() - start.heapUsed();
+        int window = Math.min(100, run.swapNanos().size() / 2);
+        List<Long> nanos = run.swapNanos();
+        report.soak("swaps", run.result().swaps());
+        report.soak("strategy", run.result().strategy());
+        report.soak("failedCalls", run.result().failed());
+        report.soak("longestStallMillis", run.result().stallMillis());
+        report.soak("longestOutageMillis", run.result().outageMillis());
+        report.soak("heapUsedStartBytes", start.heapUsed());
+        report.soak("heapUsedEndBytes", end.heapUsed());
+        report.soak("heapChangePercent", round(MemoryAfterGc.percentChange(start.heapUsed(), end.heapUsed())));
+        report.soak("metaspaceUsedStartBytes", start.metaspaceUsed());
+        report.soak("metaspaceUsedEndBytes", end.metaspaceUsed());
+        report.soak("metaspaceChangePercent",
+                round(MemoryAfterGc.percentChange(start.metaspaceUsed(), end.metaspaceUsed())));
+        report.soak("patchLevelsAdded", levelsAdded);
+        report.soak("heapGrowthPerLevelBytes", levelsAdded == 0 ? 0 : heapGrowth / levelsAdded);
+        report.soak("journalBytesAdded", journalBefore < 0 ? -1 : journalBytes() - journalBefore);
+        report.soak("retiredClassLoadersReachable", run.result().reachable());
+        report.soak("pinnedRevisions", run.result().pinned());
+        report.soak("removalPendingBundles",
+                context.getBundle(0).adapt(FrameworkWiring.class).getRemovalPendingBundles().size());
+        report.soak("swapMedianFirst" + window + "Millis", ScenarioResult.medianAndP99(nanos.subList(0, window))[0]);
+        report.soak("swapMedianLast" + window + "Millis",
+                ScenarioResult.medianAndP99(nanos.subList(nanos.size() - window, nanos.size()))[0]);
+    }
+
+    /**
+     * Runs one load for one scenario: a lead-in, the swaps (or, for the baseline, the same load
+     * for a while without any), a tail, then the leak counts.
+     */
+    private Run scenario(BenchReport report, String load, String name, Swapper swapper, List<Swapper.Step> steps,
+            int requested, IntFunction<CallLoad.Call> calls, int callers) throws Exception {
+        // Whole cycles only, so that every scenario ends at the versions it started from.
+        int count = (requested + steps.size() - 1) / steps.size() * steps.size();
+        RetiredRevisions retired = new RetiredRevisions();
+        List<Long> nanos = new ArrayList<>();
+        long start = System.nanoTime();
+        CallLoad running = new CallLoad(load + "-" + name, callers, calls);
+        CallLoad.Totals totals;
+        try {
+            Thread.sleep(LEAD_MILLIS);
+            if (swapper == null) {
+                Thread.sleep(BASELINE_MILLIS);
+            }
+            for (int i = 0; swapper != null && i < count; i++) {
+                Swapper.Step step = steps.get(i % steps.size());
+                retired.retiring(FelixSwap.installed(context, step.symbolicName()));
+                long before = System.nanoTime();
+                swapper.swap(step);
+                nanos.add(System.nanoTime() - before);
+                Thread.sleep(pauseMillis);
+            }
+            Thread.sleep(LEAD_MILLIS);
+        } finally {
+            totals = running.stop();
+        }
+        double seconds = Math.round((System.nanoTime() - start) / 1e7) / 100.0;
+        boolean engine = swapper != null && swapper.byPatchbay();
+        double[] times = ScenarioResult.medianAndP99(nanos);
+        ScenarioResult result = new ScenarioResult(load, name, swapper == null ? "-" : swapper.strategiesUsed(),
+                nanos.size(), totals.calls(), totals.failed(), ScenarioResult.millis(totals.longestStallNanos()),
+                ScenarioResult.millis(totals.longestOutageNanos()), times[0], times[1], retired.reachable(), engine ? patches.pinnedRevisions().size() : -1, seconds);
+        report.add(result);
+        return new Run(result, nanos);
+    }
+
+    private CallLoad.Call serviceCall(int thread) {
+        int[] n = {thread};
+        return () -> {
+            HeatingPolicy current = policy.getService();
+            // Readings from -10 to 29 C, so both branches of the policy run.
+            return current != null && current.decide(n[0]++ % 40 - 10) != null;
+        };
+    }
+
+    private static CallLoad.Call httpCall(int port) {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        List<HttpRequest> requests = new ArrayList<>();
+        for (int celsius = -10; celsius < 30; celsius += 5) {
+            requests.add(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/decide?celsius=" + celsius))
+                    .timeout(Duration.ofSeconds(5)).GET().build());
+        }
+        int[] n = {0};
+        return () -> {
+            HttpResponse<String> response = client.send(requests.get(n[0]++ % requests.size()),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().contains("\"heater\"");
+        };
+    }
+
+    /**
+     * Sets the engine's settle window and returns the engine once it runs with it: Declarative
+     * Services recreates the component for the new configuration, whose properties its service
+     * carries.
+     */
+    private PatchManager engineWithSettleWindow(long millis) throws Exception {
+        ServiceReference<ConfigurationAdmin> admin = context.getServiceReference(ConfigurationAdmin.class);
+        assertNotNull("Configuration Admin runs in the test framework", admin);
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("settle.millis", millis);
+        context.getService(admin).getConfiguration(ENGINE_PID, "?").update(properties);
+        ServiceTracker<PatchManager, PatchManager> engine = new ServiceTracker<>(context, context.createFilter(
+                "(&(" + Constants.OBJECTCLASS + "=" + PatchManager.class.getName() + ")(settle.millis=" + millis + "))"),
+                null);
+        engine.open();
+        PatchManager configured = engine.waitForService(STARTUP.toMillis());
+        assertNotNull("the patch engine with settle.millis=" + millis, configured);
+        return configured;
+    }
+
+    /** @return the size of the engine's journal in the framework's bundle cache, or -1 where it is not found */
+    private long journalBytes() throws Exception {
+        String storage = context.getProperty(Constants.FRAMEWORK_STORAGE);
+        Path journal = Path.of(storage == null ? "felix-cache" : storage,
+                "bundle" + FelixSwap.installed(context, "io.patchbay.engine").getBundleId(), "data", "patchbay",
+                "journal.log");
+        return Files.isRegularFile(journal) ? Files.size(journal) : -1;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+}
