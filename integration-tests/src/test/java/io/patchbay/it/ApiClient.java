@@ -73,9 +73,7 @@ public final class ApiClient {
     }
 
     public Response post(String pathAndQuery, Path body) throws IOException, InterruptedException {
-        // As curl does for large bodies: the server may refuse (413, 401) before any byte is sent,
-        // instead of closing the connection under a client that is still writing.
-        return send(request(pathAndQuery).expectContinue(true).POST(HttpRequest.BodyPublishers.ofFile(body)));
+        return send(request(pathAndQuery).POST(HttpRequest.BodyPublishers.ofFile(body)));
     }
 
     public Response post(String pathAndQuery, byte[] body) throws IOException, InterruptedException {

@@ -215,6 +215,11 @@ class ManagementApiIT extends ProcessTest {
 
             List<String> wrong = new ArrayList<>();
             for (HostileCorpus.Case c : cases) {
+                if (c.file().equals("oversized.dp")) {
+                    // 413 has its own checks below, over a raw socket: a client that writes a body
+                    // over the limit may see the connection closed under it before it reads the 413.
+                    continue;
+                }
                 String name = c.file().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}") ? "?name=" + c.file() : "";
                 ApiClient.Response answer;
                 try {
@@ -222,12 +227,8 @@ class ManagementApiIT extends ProcessTest {
                 } catch (IOException e) {
                     throw new AssertionError(c.file() + ": no answer: " + e, e);
                 }
-                // The API's own checks of the request come first: no body, and a body over its limit.
-                int status = switch (c.file()) {
-                    case "empty.dp" -> 400;
-                    case "oversized.dp" -> 413;
-                    default -> 422;
-                };
+                // The API's own check of the request comes first: no body.
+                int status = c.file().equals("empty.dp") ? 400 : 422;
                 if (answer.status() != status || answer.string("error").contains("\\n") || status == 422
                         && (!answer.string("stage").equals(c.stage().name()) || !answer.string("error").contains(c.expected()))) {
                     wrong.add(c.file() + ": expected " + status + " " + c.stage() + " '" + c.expected() + "', got " + answer);
@@ -241,6 +242,8 @@ class ManagementApiIT extends ProcessTest {
                     "query parameter 'simulate' must be true or false, not 'yes'");
             assertError(api.post("/api/v1/patches?simulat=true", PatchbayTestConfiguration.patch(FIX)), 400,
                     "unknown query parameter 'simulat'");
+            assertError(api.post("/api/v1/patches?strategy=sideways", PatchbayTestConfiguration.patch(FIX)), 400,
+                    "unknown strategy 'sideways'; use one of auto, refresh, handover");
             assertError(api.post("/api/v1/patches?name=../x.dp", PatchbayTestConfiguration.patch(FIX)), 400,
                     "query parameter 'name' must be a plain file name");
             assertError(api.send("POST", "/api/v1/rollback?level=x"), 400,
