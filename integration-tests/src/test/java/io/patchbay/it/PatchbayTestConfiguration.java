@@ -102,10 +102,20 @@ public final class PatchbayTestConfiguration {
         return home;
     }
 
+    /**
+     * Platform bundles a benchmark leaves out to measure their share, named by file name prefix in
+     * the system property {@code patchbay.bench.leaveOut} (comma-separated); none by default.
+     */
+    private static List<String> leftOut() {
+        String names = System.getProperty("patchbay.bench.leaveOut", "");
+        return names.isBlank() ? List.of() : List.of(names.split("\\s*,\\s*"));
+    }
+
     private static List<Path> platformBundles() {
         try (Stream<Path> jars = Files.list(distribution().resolve("bundles/system"))) {
             return jars.filter(p -> p.getFileName().toString().endsWith(".jar"))
                     .filter(p -> NOT_IN_FRAMEWORK_TESTS.stream().noneMatch(p.getFileName().toString()::startsWith))
+                    .filter(p -> leftOut().stream().noneMatch(p.getFileName().toString()::startsWith))
                     .sorted()
                     .toList();
         } catch (IOException e) {

@@ -18,6 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -213,15 +216,33 @@ public class HandoverBench extends InFrameworkTest {
                 nanos.size(), totals.calls(), totals.failed(), ScenarioResult.millis(totals.longestStallNanos()),
                 ScenarioResult.millis(totals.longestOutageNanos()), times[0], times[1], retired.reachable(), engine ? patches.pinnedRevisions().size() : -1, seconds);
         report.add(result);
+        if (!failureCauses.isEmpty()) {
+            // Why calls failed, so that a failure can be traced to its cause.
+            System.out.println("bench: " + load + " " + name + " failed calls by cause: " + failureCauses);
+            failureCauses.clear();
+        }
         return new Run(result, nanos);
     }
+
+    /** Failed service calls by cause, for the scenario running now. */
+    private final Map<String, LongAdder> failureCauses = new ConcurrentHashMap<>();
 
     private CallLoad.Call serviceCall(int thread) {
         int[] n = {thread};
         return () -> {
             HeatingPolicy current = policy.getService();
-            // Readings from -10 to 29 C, so both branches of the policy run.
-            return current != null && current.decide(n[0]++ % 40 - 10) != null;
+            if (current == null) {
+                failureCauses.computeIfAbsent("no service", k -> new LongAdder()).increment();
+                return false;
+            }
+            try {
+                // Readings from -10 to 29 C, so both branches of the policy run.
+                return current.decide(n[0]++ % 40 - 10) != null;
+            } catch (RuntimeException | LinkageError e) {
+                failureCauses.computeIfAbsent(e.getClass().getName() + ": " + e.getMessage(), k -> new LongAdder())
+                        .increment();
+                throw e;
+            }
         };
     }
 

@@ -278,6 +278,9 @@ final class HandoverSwapper implements Swapper {
                 }
             }
             if (waitingFor == null) {
+                waitingFor = missingService(pairs);
+            }
+            if (waitingFor == null) {
                 return;
             }
             if (System.nanoTime() > deadline) {
@@ -286,6 +289,40 @@ final class HandoverSwapper implements Swapper {
             }
             Thread.sleep(5);
         }
+    }
+
+    /**
+     * A service that a component of the old version registered and the same component of the new
+     * version has not registered yet, or null. A satisfied component can be reported a moment
+     * before its service is in the registry; the old version must not go before it is.
+     */
+    private String missingService(List<Pair> pairs) {
+        for (Pair pair : pairs) {
+            if (pair.leaving() == null || pair.arriving() == null) {
+                continue;
+            }
+            java.util.Set<String> offered = new java.util.HashSet<>();
+            ServiceReference<?>[] arriving = pair.arriving().getRegisteredServices();
+            for (ServiceReference<?> reference : arriving == null ? new ServiceReference<?>[0] : arriving) {
+                offered.add(serviceKey(reference));
+            }
+            Map<String, Integer> components = componentStates(pair.arriving());
+            ServiceReference<?>[] leaving = pair.leaving().getRegisteredServices();
+            for (ServiceReference<?> reference : leaving == null ? new ServiceReference<?>[0] : leaving) {
+                Object component = reference.getProperty("component.name");
+                if (component != null && components.containsKey(component.toString())
+                        && !offered.contains(serviceKey(reference))) {
+                    return "the service " + serviceKey(reference) + " of " + pair.change().symbolicName() + " "
+                            + pair.change().toVersion();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String serviceKey(ServiceReference<?> reference) {
+        return String.join(",", (String[]) reference.getProperty(org.osgi.framework.Constants.OBJECTCLASS)) + " of "
+                + reference.getProperty("component.name");
     }
 
     /** Component name to the state of its (first) configuration, for one bundle. */
