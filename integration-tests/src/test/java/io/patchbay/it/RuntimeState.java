@@ -3,7 +3,10 @@ package io.patchbay.it;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -66,13 +69,13 @@ public record RuntimeState(Map<String, String> bundles, List<String> services, M
     /** @return what differs from {@code other}, for a failure message */
     public String differencesFrom(RuntimeState other) {
         List<String> lines = new ArrayList<>();
-        java.util.Set<String> keys = new java.util.TreeSet<>(bundles.keySet());
+        Set<String> keys = new TreeSet<>(bundles.keySet());
         keys.addAll(other.bundles.keySet());
-        keys.stream().filter(k -> !java.util.Objects.equals(bundles.get(k), other.bundles.get(k)))
+        keys.stream().filter(k -> !Objects.equals(bundles.get(k), other.bundles.get(k)))
                 .forEach(k -> lines.add("bundle " + k + ": " + other.bundles.get(k) + " -> " + bundles.get(k)));
-        keys = new java.util.TreeSet<>(components.keySet());
+        keys = new TreeSet<>(components.keySet());
         keys.addAll(other.components.keySet());
-        keys.stream().filter(k -> !java.util.Objects.equals(components.get(k), other.components.get(k)))
+        keys.stream().filter(k -> !Objects.equals(components.get(k), other.components.get(k)))
                 .forEach(k -> lines.add("component " + k + ": " + other.components.get(k) + " -> " + components.get(k)));
         if (!services.equals(other.services)) {
             lines.add("services: " + other.services + " -> " + services);

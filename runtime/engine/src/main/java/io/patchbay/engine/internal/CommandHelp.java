@@ -41,7 +41,6 @@ final class CommandHelp {
         Map<String, String> arguments = new LinkedHashMap<>();
         for (Method form : forms) {
             List<String> usage = new ArrayList<>();
-            boolean onlyHelp = true;
             Class<?>[] types = form.getParameterTypes();
             Annotation[][] annotations = form.getParameterAnnotations();
             for (int i = 0; i < types.length; i++) {
@@ -53,21 +52,20 @@ final class CommandHelp {
                 String text = descriptor == null ? "" : descriptor.value();
                 if (option != null) {
                     String name = option.names()[option.names().length - 1];
-                    boolean flag = types[i] == boolean.class;
-                    String shown = flag ? name : name + " VALUE";
-                    onlyHelp &= name.equals(HELP_OPTION);
-                    usage.add("[" + shown + "]");
+                    String shown = types[i] == boolean.class ? name : name + " VALUE";
                     options.putIfAbsent(shown, text);
+                    if (!name.equals(HELP_OPTION)) {
+                        usage.add("[" + shown + "]");
+                    }
                 } else {
                     String name = types[i] == int.class ? "LEVEL" : "FILE";
-                    onlyHelp = false;
                     usage.add(name);
                     arguments.putIfAbsent(name, text);
                 }
             }
-            if (!onlyHelp) {
-                out.println("Usage: " + scope + ":" + function + " " + String.join(" ", usage).replace("[" + HELP_OPTION
-                        + "] ", "").replace(" [" + HELP_OPTION + "]", "").replace("[" + HELP_OPTION + "]", "").strip());
+            // The --help-only form (and a command with no other options) has no usage line of its own.
+            if (!usage.isEmpty()) {
+                out.println("Usage: " + scope + ":" + function + " " + String.join(" ", usage));
             }
         }
         options.putIfAbsent(HELP_OPTION, "show this text");

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +81,7 @@ public final class EngineActivator implements BundleActivator {
         new BundleSwapper(context, ledger.store(), null, "recovery").apply(changes, List.of(), step -> {
             ledger.step(id, "recovery: " + step);
             TestHook.pauseIfAsked(pauseAt, "recovery: " + step, System.out);
-        }, new java.util.ArrayList<>());
+        }, new ArrayList<>());
         String how = committed ? "committed" : "rolled back";
         ledger.end(id, committed ? "committed" : "recovered", target.number(),
                 "the runtime stopped during this " + intent.get("op") + "; recovered at start: " + how + ", level "
@@ -94,7 +95,7 @@ public final class EngineActivator implements BundleActivator {
      * both are installed. Keeps the one the level records (or the first) and uninstalls the other.
      */
     static void removeSecondVersions(BundleContext context, LevelState level, List<String> names) throws Exception {
-        List<Bundle> extra = new java.util.ArrayList<>();
+        List<Bundle> extra = new ArrayList<>();
         for (String name : names) {
             List<Bundle> versions = ManagedBundles.findAll(context, name);
             if (versions.size() < 2) {

@@ -6,10 +6,13 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
@@ -172,7 +175,7 @@ final class HandoverSwapper implements Swapper {
             return;
         }
         for (ServiceReference<?> reference : registered) {
-            String[] classes = (String[]) reference.getProperty(org.osgi.framework.Constants.OBJECTCLASS);
+            String[] classes = (String[]) reference.getProperty(Constants.OBJECTCLASS);
             if (!List.of(classes).contains(HandoverParticipant.class.getName())) {
                 continue;
             }
@@ -301,7 +304,7 @@ final class HandoverSwapper implements Swapper {
             if (pair.leaving() == null || pair.arriving() == null) {
                 continue;
             }
-            java.util.Set<String> offered = new java.util.HashSet<>();
+            Set<String> offered = new HashSet<>();
             ServiceReference<?>[] arriving = pair.arriving().getRegisteredServices();
             for (ServiceReference<?> reference : arriving == null ? new ServiceReference<?>[0] : arriving) {
                 offered.add(serviceKey(reference));
@@ -321,7 +324,7 @@ final class HandoverSwapper implements Swapper {
     }
 
     private static String serviceKey(ServiceReference<?> reference) {
-        return String.join(",", (String[]) reference.getProperty(org.osgi.framework.Constants.OBJECTCLASS)) + " of "
+        return String.join(",", (String[]) reference.getProperty(Constants.OBJECTCLASS)) + " of "
                 + reference.getProperty("component.name");
     }
 

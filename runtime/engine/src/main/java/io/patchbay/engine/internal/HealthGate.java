@@ -4,6 +4,7 @@ import io.patchbay.patch.HealthCheck;
 import io.patchbay.patch.HealthResult;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,7 +37,7 @@ final class HealthGate implements FrameworkListener {
     private final ServiceComponentRuntime scr;
     private final EngineSettings settings;
     private final List<String> frameworkErrors = new CopyOnWriteArrayList<>();
-    private final Map<String, String> declaredBy = new java.util.HashMap<>();
+    private final Map<String, String> declaredBy = new HashMap<>();
 
     HealthGate(BundleContext context, ServiceComponentRuntime scr, EngineSettings settings) {
         this.context = context;

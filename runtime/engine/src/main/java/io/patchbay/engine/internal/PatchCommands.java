@@ -47,6 +47,12 @@ public class PatchCommands {
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
+    // Option texts shared by several commands; --help and Gogo's help both show them.
+    private static final String STRATEGY_TEXT = "auto (default: handover where safe), refresh or handover";
+    private static final String DOWNGRADE_TEXT = "allow bundles to go down in version";
+    private static final String FILE_TEXT = "patch file (.dp)";
+    private static final String HELP_TEXT = "show this text";
+
     private final PatchManager patches;
 
     @Activate
@@ -56,13 +62,13 @@ public class PatchCommands {
 
     @Descriptor("show how to use patch:verify")
     public void verify(CommandSession session,
-            @Descriptor("show this text") @Parameter(names = "--help", presentValue = "true",
+            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
                     absentValue = "false") boolean help) {
         CommandHelp.print(PatchCommands.class, "patch", "verify", System.out);
     }
 
     @Descriptor("check a patch's signature, digests, manifests and version rules; changes nothing")
-    public void verify(CommandSession session, @Descriptor("patch file (.dp)") String file) throws PatchException {
+    public void verify(CommandSession session, @Descriptor(FILE_TEXT) String file) throws PatchException {
         PrintStream out = System.out;
         PatchDescriptor d = patches.verify(resolve(session, file), options(session, false, false, PatchOptions.AUTO));
         out.println("Verified " + d.displayName() + (d.isFixPack() ? " (fix pack for " + d.fixPackRange() + ")" : ""));
@@ -77,18 +83,18 @@ public class PatchCommands {
 
     @Descriptor("show how to use patch:simulate")
     public void simulate(CommandSession session,
-            @Descriptor("show this text") @Parameter(names = "--help", presentValue = "true",
+            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
                     absentValue = "false") boolean help) {
         CommandHelp.print(PatchCommands.class, "patch", "simulate", System.out);
     }
 
     @Descriptor("show what applying a patch would do: changes, refresh closure, restarts, services, consumers")
     public void simulate(CommandSession session,
-            @Descriptor("allow bundles to go down in version") @Parameter(names = "--allow-downgrade",
+            @Descriptor(DOWNGRADE_TEXT) @Parameter(names = "--allow-downgrade",
                     presentValue = "true", absentValue = "false") boolean allowDowngrade,
-            @Descriptor("auto (default: handover where safe), refresh or handover") @Parameter(names = "--strategy",
+            @Descriptor(STRATEGY_TEXT) @Parameter(names = "--strategy",
                     absentValue = "auto") String strategy,
-            @Descriptor("patch file (.dp)") String file) throws PatchException {
+            @Descriptor(FILE_TEXT) String file) throws PatchException {
         PatchPlan plan = patches.simulate(resolve(session, file), options(session, false, allowDowngrade, strategy),
                 progress());
         printPlan(plan, System.out);
@@ -96,7 +102,7 @@ public class PatchCommands {
 
     @Descriptor("show how to use patch:apply")
     public void apply(CommandSession session,
-            @Descriptor("show this text") @Parameter(names = "--help", presentValue = "true",
+            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
                     absentValue = "false") boolean help) {
         CommandHelp.print(PatchCommands.class, "patch", "apply", System.out);
     }
@@ -105,11 +111,11 @@ public class PatchCommands {
     public void apply(CommandSession session,
             @Descriptor("stop after the plan; change nothing") @Parameter(names = "--dry-run", presentValue = "true",
                     absentValue = "false") boolean dryRun,
-            @Descriptor("allow bundles to go down in version") @Parameter(names = "--allow-downgrade",
+            @Descriptor(DOWNGRADE_TEXT) @Parameter(names = "--allow-downgrade",
                     presentValue = "true", absentValue = "false") boolean allowDowngrade,
-            @Descriptor("auto (default: handover where safe), refresh or handover") @Parameter(names = "--strategy",
+            @Descriptor(STRATEGY_TEXT) @Parameter(names = "--strategy",
                     absentValue = "auto") String strategy,
-            @Descriptor("patch file (.dp)") String file) throws PatchException {
+            @Descriptor(FILE_TEXT) String file) throws PatchException {
         PrintStream out = System.out;
         PatchOutcome outcome = patches.apply(resolve(session, file), options(session, dryRun, allowDowngrade, strategy),
                 progress());
@@ -126,7 +132,7 @@ public class PatchCommands {
 
     @Descriptor("show how to use patch:rollback")
     public void rollback(CommandSession session,
-            @Descriptor("show this text") @Parameter(names = "--help", presentValue = "true",
+            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
                     absentValue = "false") boolean help) {
         CommandHelp.print(PatchCommands.class, "patch", "rollback", System.out);
     }
@@ -135,7 +141,7 @@ public class PatchCommands {
     public void rollback(CommandSession session,
             @Descriptor("show the plan; change nothing") @Parameter(names = "--dry-run", presentValue = "true",
                     absentValue = "false") boolean dryRun,
-            @Descriptor("auto (default: handover where safe), refresh or handover") @Parameter(names = "--strategy",
+            @Descriptor(STRATEGY_TEXT) @Parameter(names = "--strategy",
                     absentValue = "auto") String strategy) throws PatchException {
         int current = patches.currentLevel().number();
         if (current == 0) {
@@ -148,7 +154,7 @@ public class PatchCommands {
     public void rollback(CommandSession session,
             @Descriptor("show the plan; change nothing") @Parameter(names = "--dry-run", presentValue = "true",
                     absentValue = "false") boolean dryRun,
-            @Descriptor("auto (default: handover where safe), refresh or handover") @Parameter(names = "--strategy",
+            @Descriptor(STRATEGY_TEXT) @Parameter(names = "--strategy",
                     absentValue = "auto") String strategy,
             @Descriptor("the level to go back to") int level) throws PatchException {
         PatchOutcome outcome = patches.rollback(level, options(session, dryRun, false, strategy), progress());
@@ -167,7 +173,7 @@ public class PatchCommands {
 
     @Descriptor("list the patch levels and the deployment packages installed")
     public void list(
-            @Descriptor("show this text") @Parameter(names = "--help", presentValue = "true",
+            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
                     absentValue = "false") boolean help) {
         if (help) {
             CommandHelp.print(PatchCommands.class, "patch", "list", System.out);
@@ -204,7 +210,7 @@ public class PatchCommands {
 
     @Descriptor("show every patch operation: who asked, how it ended, and why")
     public void history(
-            @Descriptor("show this text") @Parameter(names = "--help", presentValue = "true",
+            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
                     absentValue = "false") boolean help) {
         if (help) {
             CommandHelp.print(PatchCommands.class, "patch", "history", System.out);
@@ -221,7 +227,7 @@ public class PatchCommands {
 
     @Descriptor("show the current patch level and its bundles")
     public void status(
-            @Descriptor("show this text") @Parameter(names = "--help", presentValue = "true",
+            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
                     absentValue = "false") boolean help) {
         if (help) {
             CommandHelp.print(PatchCommands.class, "patch", "status", System.out);

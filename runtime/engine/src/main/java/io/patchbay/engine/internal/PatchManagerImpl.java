@@ -398,9 +398,11 @@ public class PatchManagerImpl implements PatchManager {
     public List<InstalledPackage> installedPackages() {
         List<InstalledPackage> installed = new ArrayList<>();
         LevelState current = ledger.current();
+        // The journal is read from disk: once for all packages.
+        List<LevelState> levels = current.packages().isEmpty() ? List.of() : ledger.levels();
         for (Map.Entry<String, String> entry : new TreeMap<>(current.packages()).entrySet()) {
             int since = 0;
-            for (LevelState level : ledger.levels()) {
+            for (LevelState level : levels) {
                 if (entry.getValue().equals(level.packages().get(entry.getKey()))) {
                     since = level.number();
                     break;

@@ -194,16 +194,13 @@ final class Planner {
     private String handoverBlocker(List<Change> changes, Map<String, Manifest> newManifests) {
         boolean replacesAny = false;
         for (Change change : changes) {
-            switch (change.kind()) {
-                case UNINSTALL -> {
-                    return "it uninstalls " + change.symbolicName();
-                }
-                case UPDATE -> replacesAny = true;
-                default -> { }
+            if (change.kind() == Change.Kind.UNINSTALL) {
+                return "it uninstalls " + change.symbolicName();
             }
             if (change.kind() != Change.Kind.UPDATE) {
                 continue;
             }
+            replacesAny = true;
             String name = change.symbolicName();
             Bundle bundle = context.getBundle(change.location());
             if (bundle == null) {
@@ -271,7 +268,12 @@ final class Planner {
         return changes.stream().map(c -> c.kind() == Change.Kind.UPDATE ? c.at(c.location()) : c).toList();
     }
 
-    /** Consumers of the closure's services, by the kind of reference they hold. */
+    /**
+     * Consumers of the closure's services, by the kind of reference they hold.
+     *
+     * @param staticConsumers  bundles with a static reference to one of them
+     * @param dynamicConsumers "bundle (component.reference)" for each dynamic reference to one
+     */
     private record ConsumerGaps(Set<String> staticConsumers, Set<String> dynamicConsumers) {
     }
 
@@ -306,17 +308,20 @@ final class Planner {
             for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
                 for (SatisfiedReferenceDTO bound : configuration.satisfiedReferences) {
                     for (ServiceReferenceDTO service : bound.boundServices) {
-                        if (serviceIds.contains(service.id)) {
-                            String who = description.bundle.symbolicName + " (" + description.name + "." + bound.name + ")";
-                            ("static".equals(policies.get(bound.name)) ? staticConsumers : dynamicConsumers).add(who);
+                        if (!serviceIds.contains(service.id)) {
+                            continue;
+                        }
+                        if ("static".equals(policies.get(bound.name))) {
+                            staticConsumers.add(description.bundle.symbolicName);
+                        } else {
+                            dynamicConsumers.add(description.bundle.symbolicName + " (" + description.name + "."
+                                    + bound.name + ")");
                         }
                     }
                 }
             }
         }
-        Set<String> staticBundles = new TreeSet<>();
-        staticConsumers.forEach(c -> staticBundles.add(c.substring(0, c.indexOf(' '))));
-        return new ConsumerGaps(staticBundles, dynamicConsumers);
+        return new ConsumerGaps(staticConsumers, dynamicConsumers);
     }
 
     private void baseline(List<Change> changes, Map<String, byte[]> newJars, List<String> notes) throws PatchException {

@@ -144,15 +144,4 @@ final class RevisionWatch {
         }
         return List.copyOf(holders);
     }
-
-    /** Forgets everything, for a fresh watch (tests and benchmarks start from a clean slate). */
-    synchronized void forgetAll() {
-        watched.clear();
-    }
-
-    /** @return how many retired revisions are still watched (collected or not yet checked) */
-    synchronized int size() {
-        return watched.size();
-    }
-
 }
