@@ -11,11 +11,13 @@ import io.patchbay.patch.PatchOptions;
 import io.patchbay.patch.PatchOutcome;
 import io.patchbay.patch.PinnedRevision;
 import io.patchbay.patch.ProgressListener;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -27,7 +29,10 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -171,6 +176,49 @@ public class HandoverIT extends InFrameworkTest {
                 .anyMatch(h -> h.contains("thread 'patchbay-demo-leaky-worker'")));
     }
 
+    @Test
+    public void bundlesSwappedOutAreNotKeptInMemory() throws Exception {
+        awaitAppliance();
+        // Weak references only: the retired bundle objects must become unreachable. Declarative
+        // Services asks the log service for loggers for each of them, which Felix Log would keep.
+        List<WeakReference<Bundle>> retired = new ArrayList<>();
+        retired.add(new WeakReference<>(bundle(POLICY)));
+        PatchOptions handover = PatchOptions.DEFAULT.withStrategy(PatchOptions.HANDOVER);
+        PatchOutcome fix = patches.apply(PatchbayTestConfiguration.patch("policy-fix.dp"), handover,
+                ProgressListener.NONE);
+        assertEquals(fix.reason(), PatchOutcome.Result.COMMITTED, fix.result());
+        retired.add(new WeakReference<>(bundle(POLICY)));
+        PatchOutcome back = patches.rollback(0, handover, ProgressListener.NONE);
+        assertEquals(back.reason(), PatchOutcome.Result.COMMITTED, back.result());
+        assertTrue("both retired bundle objects are distinct from the one now installed",
+                retired.stream().noneMatch(r -> r.get() == bundle(POLICY)));
+
+        // The log service's history (a bounded list of recent entries) names the bundles that
+        // logged or whose events were logged; push those entries out with as many of our own.
+        ServiceReference<LoggerFactory> logs = context.getServiceReference(LoggerFactory.class);
+        Logger logger = context.getService(logs).getLogger("io.patchbay.it.history-filler");
+        int history = Integer.parseInt(Objects.requireNonNullElse(context.getProperty("org.apache.felix.log.maxSize"),
+                "100"));
+        for (int i = 0; i <= history; i++) {
+            logger.warn("pushing older entries out of the log history");
+        }
+        context.ungetService(logs);
+
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (retired.stream().anyMatch(r -> r.get() != null) && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        List<String> alive = new ArrayList<>();
+        retired.forEach(r -> {
+            Bundle bundle = r.get();
+            if (bundle != null) {
+                alive.add(bundle.getSymbolicName() + " " + bundle.getVersion() + " (id " + bundle.getBundleId() + ")");
+            }
+        });
+        assertEquals("retired bundle objects still reachable after full collections", List.of(), alive);
+    }
+
     /**
      * Registers a handover participant on behalf of the policy bundle (so a policy swap asks it),
      * applies the policy fix, and checks the patch was rolled back with the participant told.
@@ -211,6 +259,16 @@ public class HandoverIT extends InFrameworkTest {
     @FunctionalInterface
     interface StateSource {
         Map<String, Object> get() throws Exception;
+    }
+
+    /** @return the installed bundle with this symbolic name */
+    private Bundle bundle(String symbolicName) {
+        for (Bundle bundle : context.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        throw new AssertionError(symbolicName + " is not installed");
     }
 
     private void awaitAppliance() throws Exception {

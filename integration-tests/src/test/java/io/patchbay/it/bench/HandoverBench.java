@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,6 +77,9 @@ public class HandoverBench extends InFrameworkTest {
     private final int httpClients = Integer.getInteger("patchbay.bench.httpClients", 4);
     private final long pauseMillis = Long.getLong("patchbay.bench.pauseMillis", 20);
     private final long settleMillis = Long.getLong("patchbay.bench.settleMillis", 100);
+    /** The engine's handover overlap window; negative keeps the engine's default. */
+    private final long overlapMillis = Long.getLong("patchbay.bench.overlapMillis", -1);
+    private final int soakWarmUp = Integer.getInteger("patchbay.bench.soakWarmUp", 20);
 
     private PatchManager patches;
     private ServiceTracker<HeatingPolicy, HeatingPolicy> policy;
@@ -86,7 +90,7 @@ public class HandoverBench extends InFrameworkTest {
 
     @Test
     public void swapsUnderLoad() throws Exception {
-        patches = engineWithSettleWindow(settleMillis);
+        patches = configuredEngine(settleMillis, overlapMillis);
         policy = new ServiceTracker<>(context, HeatingPolicy.class, null);
         policy.open();
         int port = port();
@@ -112,6 +116,10 @@ public class HandoverBench extends InFrameworkTest {
         report.parameter("httpClients", httpClients);
         report.parameter("pauseBetweenSwapsMillis", pauseMillis);
         report.parameter("engineSettleMillis", settleMillis);
+        report.parameter("engineHandoverOverlapMillis", overlapMillis < 0 ? "default" : overlapMillis);
+        if (soak) {
+            report.parameter("soakWarmUpSwaps", soakWarmUp);
+        }
 
         // Untimed, without load: the first swap of each path pays for class loading and the JIT.
         for (Swapper warmUp : List.of(Swapper.felix(context), Swapper.patchbay(patches, PatchOptions.REFRESH))) {
@@ -145,11 +153,26 @@ public class HandoverBench extends InFrameworkTest {
     }
 
     private void soak(BenchReport report, List<Swapper.Step> policySteps) throws Exception {
+        // The first handovers load the engine's handover classes and warm the JIT; measured from
+        // before them, the soak would count that one-off growth as if every swap caused it.
+        MemoryAfterGc beforeWarmUp = MemoryAfterGc.measure();
+        Swapper handover = Swapper.patchbay(patches, PatchOptions.HANDOVER);
+        int warmUp = (soakWarmUp + policySteps.size() - 1) / policySteps.size() * policySteps.size();
+        for (int i = 0; i < warmUp; i++) {
+            handover.swap(policySteps.get(i % policySteps.size()));
+        }
         MemoryAfterGc start = MemoryAfterGc.measure();
         int levelsBefore = patches.levels().size();
         long journalBefore = journalBytes();
-        Run run = scenario(report, "service", "soak-handover", Swapper.patchbay(patches, PatchOptions.HANDOVER),
-                policySteps, soakSwaps, this::serviceCall, threads);
+        List<Map<String, Object>> samples = new ArrayList<>();
+        samples.add(sample(0, start));
+        int every = Math.max(policySteps.size(), soakSwaps / 10 / policySteps.size() * policySteps.size());
+        Run run = scenario(report, "service", "soak-handover", handover, policySteps, soakSwaps, this::serviceCall,
+                threads, done -> {
+                    if (done % every == 0) {
+                        samples.add(sample(done, MemoryAfterGc.measure()));
+                    }
+                });
         MemoryAfterGc end = MemoryAfterGc.measure();
         int levelsAdded = patches.levels().size() - levelsBefore;
         long heapGrowth = end.heapUsed() - start.heapUsed();
@@ -160,6 +183,9 @@ public class HandoverBench extends InFrameworkTest {
         report.soak("failedCalls", run.result().failed());
         report.soak("longestStallMillis", run.result().stallMillis());
         report.soak("longestOutageMillis", run.result().outageMillis());
+        report.soak("warmUpSwaps", warmUp);
+        report.soak("heapUsedBeforeWarmUpBytes", beforeWarmUp.heapUsed());
+        report.soak("metaspaceUsedBeforeWarmUpBytes", beforeWarmUp.metaspaceUsed());
         report.soak("heapUsedStartBytes", start.heapUsed());
         report.soak("heapUsedEndBytes", end.heapUsed());
         report.soak("heapChangePercent", round(MemoryAfterGc.percentChange(start.heapUsed(), end.heapUsed())));
@@ -174,6 +200,7 @@ public class HandoverBench extends InFrameworkTest {
         report.soak("pinnedRevisions", run.result().pinned());
         report.soak("removalPendingBundles",
                 context.getBundle(0).adapt(FrameworkWiring.class).getRemovalPendingBundles().size());
+        report.soak("memoryAfterGcBySwap", samples);
         report.soak("swapMedianFirst" + window + "Millis", ScenarioResult.medianAndP99(nanos.subList(0, window))[0]);
         report.soak("swapMedianLast" + window + "Millis",
                 ScenarioResult.medianAndP99(nanos.subList(nanos.size() - window, nanos.size()))[0]);
@@ -185,6 +212,24 @@ public class HandoverBench extends InFrameworkTest {
      */
     private Run scenario(BenchReport report, String load, String name, Swapper swapper, List<Swapper.Step> steps,
             int requested, IntFunction<CallLoad.Call> calls, int callers) throws Exception {
+        return scenario(report, load, name, swapper, steps, requested, calls, callers, done -> { });
+    }
+
+    /** What the soak does after each swap, given how many are done. */
+    private interface AfterSwap {
+        void after(int swapsDone) throws Exception;
+    }
+
+    private static Map<String, Object> sample(int swapsDone, MemoryAfterGc memory) {
+        Map<String, Object> sample = new LinkedHashMap<>();
+        sample.put("swaps", swapsDone);
+        sample.put("heapUsedBytes", memory.heapUsed());
+        sample.put("metaspaceUsedBytes", memory.metaspaceUsed());
+        return sample;
+    }
+
+    private Run scenario(BenchReport report, String load, String name, Swapper swapper, List<Swapper.Step> steps,
+            int requested, IntFunction<CallLoad.Call> calls, int callers, AfterSwap afterSwap) throws Exception {
         // Whole cycles only, so that every scenario ends at the versions it started from.
         int count = (requested + steps.size() - 1) / steps.size() * steps.size();
         RetiredRevisions retired = new RetiredRevisions();
@@ -203,6 +248,7 @@ public class HandoverBench extends InFrameworkTest {
                 long before = System.nanoTime();
                 swapper.swap(step);
                 nanos.add(System.nanoTime() - before);
+                afterSwap.after(i + 1);
                 Thread.sleep(pauseMillis);
             }
             Thread.sleep(LEAD_MILLIS);
@@ -232,7 +278,7 @@ public class HandoverBench extends InFrameworkTest {
         return () -> {
             HeatingPolicy current = policy.getService();
             if (current == null) {
-                failureCauses.computeIfAbsent("no service", k -> new LongAdder()).increment();
+                failureCauses.computeIfAbsent(whyNoService(), k -> new LongAdder()).increment();
                 return false;
             }
             try {
@@ -244,6 +290,21 @@ public class HandoverBench extends InFrameworkTest {
                 throw e;
             }
         };
+    }
+
+    /**
+     * Tells apart a tracker that tracks no policy from one whose cached reference is to a service
+     * already gone: {@code ServiceTracker} chooses and caches its reference without a lock, so a
+     * caller descheduled in between can cache a reference that was removed meanwhile, and the tracker
+     * answers null until its next service event.
+     */
+    private String whyNoService() {
+        ServiceReference<HeatingPolicy> chosen = policy.getServiceReference();
+        if (chosen == null) {
+            return "no service tracked";
+        }
+        return chosen.getBundle() == null ? "tracker cached a reference to a service already gone"
+                : "tracked service gave no object";
     }
 
     private static CallLoad.Call httpCall(int port) {
@@ -263,15 +324,18 @@ public class HandoverBench extends InFrameworkTest {
     }
 
     /**
-     * Sets the engine's settle window and returns the engine once it runs with it: Declarative
-     * Services recreates the component for the new configuration, whose properties its service
-     * carries.
+     * Sets the engine's settle window (and its handover overlap, unless negative) and returns the
+     * engine once it runs with them: Declarative Services recreates the component for the new
+     * configuration, whose properties its service carries.
      */
-    private PatchManager engineWithSettleWindow(long millis) throws Exception {
+    private PatchManager configuredEngine(long millis, long overlap) throws Exception {
         ServiceReference<ConfigurationAdmin> admin = context.getServiceReference(ConfigurationAdmin.class);
         assertNotNull("Configuration Admin runs in the test framework", admin);
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put("settle.millis", millis);
+        if (overlap >= 0) {
+            properties.put("handover.overlap.millis", overlap);
+        }
         context.getService(admin).getConfiguration(ENGINE_PID, "?").update(properties);
         ServiceTracker<PatchManager, PatchManager> engine = new ServiceTracker<>(context, context.createFilter(
                 "(&(" + Constants.OBJECTCLASS + "=" + PatchManager.class.getName() + ")(settle.millis=" + millis + "))"),

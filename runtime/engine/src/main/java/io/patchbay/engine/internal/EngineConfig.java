@@ -35,6 +35,10 @@ public @interface EngineConfig {
     @AttributeDefinition(description = "How long the health gate then watches for framework errors, in ms")
     long settle_millis() default 1_000;
 
+    @AttributeDefinition(description = "Strategy handover: how long the old and the new version both serve before"
+            + " the old one stops, so that callers which cache a service reference move to the new one first, in ms")
+    long handover_overlap_millis() default 100;
+
     @AttributeDefinition(description = "Strategy handover: how long calls already inside the old version may take"
             + " to finish after its services are gone, before it is uninstalled, in ms")
     long handover_drain_millis() default 50;

@@ -18,6 +18,7 @@ import java.nio.file.Path;
  * @param maxExpandedBytes   largest expanded size of all entries together
  * @param activationMillis   how long the health gate waits for bundles and components to come back
  * @param settleMillis       how long it then watches for framework errors
+ * @param overlapMillis      handover: how long both versions serve before the old one stops
  * @param drainMillis        handover: how long calls inside the old version get to finish
  * @param pauseAt            test hook: a journal step at which to stop and wait to be killed, or empty
  */
@@ -33,6 +34,7 @@ record EngineSettings(
         long maxExpandedBytes,
         long activationMillis,
         long settleMillis,
+        long overlapMillis,
         long drainMillis,
         String pauseAt) {
 

@@ -28,6 +28,10 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  *     and keep it for the new version;</li>
  * <li>start the new version and wait until its components are as active as the old ones were, so
  *     its services are registered while the old ones still are, and every state was received;</li>
+ * <li>let both versions serve for a short overlap window. A {@code ServiceTracker} caches the
+ *     reference it chose without holding a lock: a caller that chose the old one and was descheduled
+ *     before caching it keeps that reference, dead, until the tracker's next service event. The
+ *     overlap lets such callers finish choosing while the old service is still there;</li>
  * <li>stop the old version (transiently: should the JVM die now, recovery finds it startable).
  *     Declarative Services binds the remaining service before it unbinds the leaving one, so
  *     consumers with dynamic references never see a gap;</li>
@@ -129,6 +133,7 @@ final class HandoverSwapper implements Swapper {
         }
         // From here the new versions serve; undoing means a handover back.
         pairs.forEach(p -> completed.add(p.change()));
+        Thread.sleep(settings.overlapMillis());
         List<Bundle> leaving = new ArrayList<>();
         for (Pair pair : pairs) {
             if (pair.leaving() != null && (pair.arriving() == null

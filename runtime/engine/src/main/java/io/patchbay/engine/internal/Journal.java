@@ -1,5 +1,6 @@
 package io.patchbay.engine.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
@@ -15,6 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
 /**
@@ -38,6 +40,10 @@ final class Journal {
         }
     }
 
+    /** A record and where it starts in the file, so that it can be read again alone. */
+    record Located(long offset, Entry entry) {
+    }
+
     private final Path file;
     private final FileChannel channel;
 
@@ -58,7 +64,7 @@ final class Journal {
         this.file = file;
         this.failWrite = failWrite == null ? "" : failWrite;
         Files.createDirectories(file.getParent());
-        long validBytes = read(new ArrayList<>());
+        long validBytes = read(null, null);
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         if (channel.size() > validBytes) {
             channel.truncate(validBytes);
@@ -75,15 +81,58 @@ final class Journal {
     synchronized List<Entry> entries() {
         List<Entry> entries = new ArrayList<>();
         try {
-            read(entries);
+            read(entries, null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the journal " + file + ": " + e.getMessage(), e);
         }
         return Collections.unmodifiableList(entries);
     }
 
-    /** Appends a record and forces it to disk. */
-    synchronized Entry append(String type, Map<String, String> fields) throws IOException {
+    /** Reads every record of one type from disk, with where each starts. */
+    synchronized List<Located> located(String type) {
+        List<Located> found = new ArrayList<>();
+        try {
+            read(null, located -> {
+                if (located.entry().type().equals(type)) {
+                    found.add(located);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the journal " + file + ": " + e.getMessage(), e);
+        }
+        return found;
+    }
+
+    /** Reads the one record that starts at {@code offset} (as {@link #located} or {@link #append} gave it). */
+    synchronized Entry entryAt(long offset) {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            ByteBuffer buffer = ByteBuffer.allocate(8192);
+            long position = offset;
+            while (in.read(buffer, position) > 0) {
+                buffer.flip();
+                position += buffer.remaining();
+                while (buffer.hasRemaining()) {
+                    byte b = buffer.get();
+                    if (b == '\n') {
+                        Entry entry = parse(line.toString(StandardCharsets.UTF_8));
+                        if (entry == null) {
+                            throw new IOException("no valid record at byte " + offset);
+                        }
+                        return entry;
+                    }
+                    line.write(b);
+                }
+                buffer.clear();
+            }
+            throw new IOException("no complete record at byte " + offset);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Appends a record and forces it to disk; returns where it starts. */
+    synchronized long append(String type, Map<String, String> fields) throws IOException {
         TestHook.failIfAsked(failWrite, "journal");
         TestHook.failIfAsked(begun ? failWrite : "", "journal-after-begin");
         StringBuilder line = new StringBuilder(type);
@@ -92,10 +141,9 @@ final class Journal {
                     .append(URLEncoder.encode(field.getValue() == null ? "" : field.getValue(), StandardCharsets.UTF_8));
         }
         String body = line.toString();
-        write(body + "|crc=" + crc(body) + "\n");
-        Entry entry = new Entry(type, Map.copyOf(fields));
+        long offset = write(body + "|crc=" + crc(body) + "\n");
         begun |= type.equals(PatchLedger.BEGIN);
-        return entry;
+        return offset;
     }
 
     void close() throws IOException {
@@ -106,7 +154,7 @@ final class Journal {
      * Writes one whole record or nothing: a write that fails half-way (disk full) is cut back off,
      * so the next record does not get glued to a fragment and the file stays readable.
      */
-    private void write(String text) throws IOException {
+    private long write(String text) throws IOException {
         long start = channel.position();
         try {
             ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
@@ -114,6 +162,7 @@ final class Journal {
                 channel.write(buffer);
             }
             channel.force(true);
+            return start;
         } catch (IOException e) {
             try {
                 channel.truncate(start);
@@ -126,8 +175,11 @@ final class Journal {
         }
     }
 
-    /** Reads every complete record into {@code entries}; returns the length of the file up to the end of the last one. */
-    private long read(List<Entry> entries) throws IOException {
+    /**
+     * Reads every complete record into {@code entries} (if given) and tells {@code each} (if given)
+     * where it starts; returns the length of the file up to the end of the last one.
+     */
+    private long read(List<Entry> entries, Consumer<Located> each) throws IOException {
         if (!Files.exists(file)) {
             return 0;
         }
@@ -147,7 +199,12 @@ final class Journal {
             if (complete && line.isEmpty()) {
                 valid = end + 1;
             } else if (entry != null && complete) {
-                entries.add(entry);
+                if (entries != null) {
+                    entries.add(entry);
+                }
+                if (each != null) {
+                    each.accept(new Located(start, entry));
+                }
                 valid = end + 1;
             } else if (end + 1 >= bytes.length) {
                 break; // the torn last record: cut off on open

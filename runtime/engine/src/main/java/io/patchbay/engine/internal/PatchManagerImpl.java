@@ -459,7 +459,9 @@ public class PatchManagerImpl implements PatchManager {
         String pauseAt = context.getProperty(TestHook.PROPERTY);
         return new EngineSettings(data, home, trust, config.truststore_password(), config.allow_unsigned(),
                 config.max_patch_bytes(), config.max_entries(), config.max_entry_bytes(), config.max_expanded_bytes(),
-                config.activation_timeout_millis(), config.settle_millis(), Math.max(0, config.handover_drain_millis()), pauseAt == null ? "" : pauseAt);
+                config.activation_timeout_millis(), config.settle_millis(),
+                Math.max(0, config.handover_overlap_millis()), Math.max(0, config.handover_drain_millis()),
+                pauseAt == null ? "" : pauseAt);
     }
 
     /** Times stages, tells the listener as each completes, and posts it as an event. */

@@ -68,6 +68,7 @@ final class RevisionWatch {
                 }
             }
         }
+        forgetCollected(); // without asking for a collection: keeps the list as short as the heap allows
         watched.add(new Retired(new WeakReference<>(loader), bundle.getBundleId(), bundle.getSymbolicName(),
                 bundle.getVersion(), retiredBy, List.copyOf(users)));
         while (watched.size() > MAX_WATCHED) {

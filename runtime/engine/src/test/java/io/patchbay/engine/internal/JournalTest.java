@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +51,24 @@ class JournalTest {
         reopened.close();
         List<Journal.Entry> entries = new Journal(file).entries();
         assertEquals(List.of("STEP", "END"), entries.stream().map(Journal.Entry::type).toList());
+    }
+
+    @Test
+    void aRecordIsReadAloneFromWhereItStarts() throws Exception {
+        Path file = temp.resolve("journal.log");
+        Journal journal = new Journal(file);
+        long first = journal.append("LEVEL", Map.of("level", "0", "bundles", "x".repeat(20_000)));
+        journal.append("STEP", Map.of("id", "1"));
+        long second = journal.append("LEVEL", Map.of("level", "1", "description", "ü|=\n"));
+        assertEquals("0", journal.entryAt(first).get("level"));
+        assertEquals("x".repeat(20_000), journal.entryAt(first).get("bundles"));
+        assertEquals("ü|=\n", journal.entryAt(second).get("description"));
+        journal.close();
+
+        List<Journal.Located> levels = new Journal(file).located("LEVEL");
+        assertEquals(List.of(first, second), levels.stream().map(Journal.Located::offset).toList());
+        assertEquals(List.of("0", "1"), levels.stream().map(l -> l.entry().get("level")).toList());
+        assertThrows(UncheckedIOException.class, () -> new Journal(file).entryAt(first + 1));
     }
 
     @Test
