@@ -182,16 +182,16 @@ public class HandoverIT extends InFrameworkTest {
         // Weak references only: the retired bundle objects must become unreachable. Declarative
         // Services asks the log service for loggers for each of them, which Felix Log would keep.
         List<WeakReference<Bundle>> retired = new ArrayList<>();
-        retired.add(new WeakReference<>(bundle(POLICY)));
+        retired.add(new WeakReference<>(installed(context, POLICY)));
         PatchOptions handover = PatchOptions.DEFAULT.withStrategy(PatchOptions.HANDOVER);
         PatchOutcome fix = patches.apply(PatchbayTestConfiguration.patch("policy-fix.dp"), handover,
                 ProgressListener.NONE);
         assertEquals(fix.reason(), PatchOutcome.Result.COMMITTED, fix.result());
-        retired.add(new WeakReference<>(bundle(POLICY)));
+        retired.add(new WeakReference<>(installed(context, POLICY)));
         PatchOutcome back = patches.rollback(0, handover, ProgressListener.NONE);
         assertEquals(back.reason(), PatchOutcome.Result.COMMITTED, back.result());
         assertTrue("both retired bundle objects are distinct from the one now installed",
-                retired.stream().noneMatch(r -> r.get() == bundle(POLICY)));
+                retired.stream().noneMatch(r -> r.get() == installed(context, POLICY)));
 
         // The log service's history (a bounded list of recent entries) names the bundles that
         // logged or whose events were logged; push those entries out with as many of our own.
@@ -259,16 +259,6 @@ public class HandoverIT extends InFrameworkTest {
     @FunctionalInterface
     interface StateSource {
         Map<String, Object> get() throws Exception;
-    }
-
-    /** @return the installed bundle with this symbolic name */
-    private Bundle bundle(String symbolicName) {
-        for (Bundle bundle : context.getBundles()) {
-            if (symbolicName.equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        throw new AssertionError(symbolicName + " is not installed");
     }
 
     private void awaitAppliance() throws Exception {

@@ -1,9 +1,11 @@
 package io.patchbay.it;
 
 import java.time.Duration;
+import java.util.Arrays;
 import javax.inject.Inject;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 
@@ -29,6 +31,14 @@ public abstract class InFrameworkTest {
     /** @return the port the framework's HTTP server listens on */
     protected int port() {
         return Integer.parseInt(context.getProperty(PatchbayTestConfiguration.HTTP_PORT));
+    }
+
+    /** @return the installed bundle with this symbolic name (tests keep one version of each at a time) */
+    public static Bundle installed(BundleContext context, String symbolicName) {
+        return Arrays.stream(context.getBundles())
+                .filter(b -> symbolicName.equals(b.getSymbolicName()) && b.getState() != Bundle.UNINSTALLED)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no bundle " + symbolicName + " is installed"));
     }
 
     /** @return the response when it is a 200, else null (to poll with {@link Await}) */

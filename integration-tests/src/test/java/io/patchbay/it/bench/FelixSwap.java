@@ -1,7 +1,6 @@
 package io.patchbay.it.bench;
 
 import java.io.ByteArrayInputStream;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -31,13 +30,5 @@ final class FelixSwap {
         if (event == null || event.getType() != FrameworkEvent.PACKAGES_REFRESHED) {
             throw new IllegalStateException("the refresh did not finish: " + (event == null ? "timeout" : event.getType()));
         }
-    }
-
-    /** @return the installed bundle with this symbolic name (one at a time between swaps) */
-    static Bundle installed(BundleContext context, String symbolicName) {
-        return Arrays.stream(context.getBundles())
-                .filter(b -> symbolicName.equals(b.getSymbolicName()) && b.getState() != Bundle.UNINSTALLED)
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("no bundle " + symbolicName + " is installed"));
     }
 }

@@ -258,7 +258,7 @@ public class HandoverBench extends InFrameworkTest {
             }
             for (int i = 0; swapper != null && i < count; i++) {
                 Swapper.Step step = steps.get(i % steps.size());
-                retired.retiring(FelixSwap.installed(context, step.symbolicName()));
+                retired.retiring(InFrameworkTest.installed(context, step.symbolicName()));
                 long before = System.nanoTime();
                 swapper.swap(step);
                 nanos.add(System.nanoTime() - before);
@@ -364,7 +364,7 @@ public class HandoverBench extends InFrameworkTest {
     private long journalBytes() throws Exception {
         String storage = context.getProperty(Constants.FRAMEWORK_STORAGE);
         Path journal = Path.of(storage == null ? "felix-cache" : storage,
-                "bundle" + FelixSwap.installed(context, "io.patchbay.engine").getBundleId(), "data", "patchbay",
+                "bundle" + InFrameworkTest.installed(context, "io.patchbay.engine").getBundleId(), "data", "patchbay",
                 "journal.log");
         return Files.isRegularFile(journal) ? Files.size(journal) : -1;
     }

@@ -105,7 +105,7 @@ public class PatchTimingBench extends InFrameworkTest {
     private void plainUpdateAndRefresh(int count, String version) throws Exception {
         Map<Bundle, byte[]> jars = new LinkedHashMap<>();
         for (int i = 1; i <= count; i++) {
-            jars.put(FelixSwap.installed(context, BenchPatches.symbolicName(i)), BenchPatches.bundle(i, version));
+            jars.put(InFrameworkTest.installed(context, BenchPatches.symbolicName(i)), BenchPatches.bundle(i, version));
         }
         FelixSwap.updateAndRefresh(context, jars);
     }

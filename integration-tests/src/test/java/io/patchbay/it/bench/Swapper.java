@@ -2,6 +2,7 @@ package io.patchbay.it.bench;
 
 import static org.junit.Assert.assertEquals;
 
+import io.patchbay.it.InFrameworkTest;
 import io.patchbay.patch.PatchManager;
 import io.patchbay.patch.PatchOptions;
 import io.patchbay.patch.PatchOutcome;
@@ -41,7 +42,7 @@ interface Swapper {
             @Override
             public void swap(Step step) throws Exception {
                 byte[] jar = jars.computeIfAbsent(step.jar(), Swapper::read);
-                FelixSwap.updateAndRefresh(context, Map.of(FelixSwap.installed(context, step.symbolicName()), jar));
+                FelixSwap.updateAndRefresh(context, Map.of(InFrameworkTest.installed(context, step.symbolicName()), jar));
             }
 
             @Override
