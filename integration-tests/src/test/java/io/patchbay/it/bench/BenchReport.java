@@ -35,11 +35,12 @@ final class BenchReport {
 
     String table() {
         StringBuilder out = new StringBuilder("\nSwaps under load (stall: longest wait of one caller for a successful call;"
-                + " outage: longest run of failed calls until the next success;"
-                + " reachable: retired class loaders alive after full GC; pinned: the engine's count)\n");
-        out.append(String.format(Locale.ROOT, "%-7s %-18s %-9s %6s %5s %10s %9s %9s %9s %9s %9s %9s %6s%n", "load",
-                "scenario", "strategy", "secs", "swaps", "calls", "failed", "stall ms", "outage ms", "swap p50",
-                "swap p99", "reachable", "pinned"));
+                + " svc stall: longest time no caller got one; outage: longest run of failed calls until the next"
+                + " success; gc max: longest collector pause; reachable: retired class loaders alive after full GC;"
+                + " pinned: the engine's count; times in ms)\n");
+        out.append(String.format(Locale.ROOT, "%-7s %-18s %-9s %6s %5s %10s %9s %7s %9s %7s %6s %8s %8s %9s %6s%n",
+                "load", "scenario", "strategy", "secs", "swaps", "calls", "failed", "stall", "svc stall", "outage",
+                "gc max", "swap p50", "swap p99", "reachable", "pinned"));
         scenarios.forEach(s -> out.append(row(s)).append('\n'));
         out.append("parameters: ").append(parameters).append('\n');
         if (!soak.isEmpty()) {
@@ -51,9 +52,9 @@ final class BenchReport {
 
     private static String row(ScenarioResult s) {
         boolean swapped = s.swaps() > 0;
-        return String.format(Locale.ROOT, "%-7s %-18s %-9s %6.1f %5d %10d %9d %9.1f %9.1f %9s %9s %9s %6s",
+        return String.format(Locale.ROOT, "%-7s %-18s %-9s %6.1f %5d %10d %9d %7.1f %9.1f %7.1f %6.1f %8s %8s %9s %6s",
                 s.load(), s.scenario(), s.strategy(), s.seconds(), s.swaps(), s.calls(), s.failed(), s.stallMillis(),
-                s.outageMillis(),
+                s.serviceStallMillis(), s.outageMillis(), s.longestGcPauseMillis(),
                 swapped ? String.format(Locale.ROOT, "%.1f", s.swapMedian()) : "-",
                 swapped ? String.format(Locale.ROOT, "%.1f", s.swapP99()) : "-",
                 swapped ? Integer.toString(s.reachable()) : "-", s.pinned() < 0 ? "-" : Integer.toString(s.pinned()));

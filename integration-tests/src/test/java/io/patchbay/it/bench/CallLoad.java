@@ -1,6 +1,7 @@
 package io.patchbay.it.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 
@@ -22,8 +23,43 @@ final class CallLoad {
         boolean call() throws Exception;
     }
 
-    /** Sums over the threads; the stall is the longest any one thread saw. */
-    record Totals(long calls, long failed, long longestStallNanos, long longestOutageNanos) {
+    /**
+     * Sums over the threads; the stall is the longest any one thread saw. {@code gaps} holds every
+     * thread's stalls of at least {@link #RECORDED_GAP_NANOS}, so that they can be placed in time.
+     */
+    record Totals(long calls, long failed, long longestStallNanos, long longestOutageNanos, List<Gaps> gaps) {
+    }
+
+    /**
+     * Stalls shorter than this are not kept. The service stall and the split by swap window are
+     * exact for longer ones; a shorter one matters to no figure this benchmark reports.
+     */
+    static final long RECORDED_GAP_NANOS = 1_000_000;
+
+    /** One thread's stalls of at least {@link #RECORDED_GAP_NANOS}, as start and end times in order. */
+    static final class Gaps {
+        private long[] times = new long[2048];
+        private int size;
+
+        void add(long start, long end) {
+            if (size == times.length) {
+                times = Arrays.copyOf(times, size * 2);
+            }
+            times[size++] = start;
+            times[size++] = end;
+        }
+
+        int count() {
+            return size / 2;
+        }
+
+        long start(int i) {
+            return times[2 * i];
+        }
+
+        long end(int i) {
+            return times[2 * i + 1];
+        }
     }
 
     private final List<Worker> workers = new ArrayList<>();
@@ -44,14 +80,16 @@ final class CallLoad {
         long failed = 0;
         long stall = 0;
         long outage = 0;
+        List<Gaps> gaps = new ArrayList<>();
         for (Worker worker : workers) {
             worker.thread.join();
             calls += worker.calls;
             failed += worker.failed;
             stall = Math.max(stall, worker.longestStall);
             outage = Math.max(outage, worker.longestOutage);
+            gaps.add(worker.gaps);
         }
-        return new Totals(calls, failed, stall, outage);
+        return new Totals(calls, failed, stall, outage, gaps);
     }
 
     private final class Worker implements Runnable {
@@ -63,6 +101,7 @@ final class CallLoad {
         long failed;
         long longestStall;
         long longestOutage;
+        final Gaps gaps = new Gaps();
 
         Worker(String name, Call call) {
             this.call = call;
@@ -85,6 +124,9 @@ final class CallLoad {
                 calls++;
                 long now = System.nanoTime();
                 if (ok) {
+                    if (now - lastSuccess >= RECORDED_GAP_NANOS) {
+                        gaps.add(lastSuccess, now);
+                    }
                     longestStall = Math.max(longestStall, now - lastSuccess);
                     lastSuccess = now;
                     if (firstFailure >= 0) {
@@ -99,6 +141,9 @@ final class CallLoad {
                 }
             }
             long end = System.nanoTime();
+            if (end - lastSuccess >= RECORDED_GAP_NANOS) {
+                gaps.add(lastSuccess, end);
+            }
             longestStall = Math.max(longestStall, end - lastSuccess);
             if (firstFailure >= 0) {
                 longestOutage = Math.max(longestOutage, end - firstFailure);

@@ -10,6 +10,7 @@ import io.patchbay.patch.PatchManager;
 import io.patchbay.patch.PatchOptions;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,7 +71,6 @@ public class HandoverBench extends InFrameworkTest {
     static final String WEB_FIX = "patchbay.patch.web";
     /** Load before the first swap and after the last one, so that both ends of a stall are seen. */
     static final long LEAD_MILLIS = 300;
-    static final long BASELINE_MILLIS = 3000;
 
     private final boolean soak = "soak".equals(System.getProperty("patchbay.bench.mode", "swaps"));
     private final int threads = Integer.getInteger("patchbay.bench.threads", 8);
@@ -124,7 +124,8 @@ public class HandoverBench extends InFrameworkTest {
         }
 
         // Untimed, without load: the first swap of each path pays for class loading and the JIT.
-        for (Swapper warmUp : List.of(Swapper.felix(context), Swapper.patchbay(patches, PatchOptions.REFRESH))) {
+        for (Swapper warmUp : List.of(Swapper.felix(context), Swapper.patchbay(patches, PatchOptions.REFRESH),
+                Swapper.patchbay(patches, PatchOptions.HANDOVER))) {
             for (Swapper.Step step : httpSteps) {
                 warmUp.swap(step);
             }
@@ -133,20 +134,19 @@ public class HandoverBench extends InFrameworkTest {
         if (soak) {
             soak(report, policySteps);
         } else {
-            IntFunction<CallLoad.Call> service = this::serviceCall;
-            IntFunction<CallLoad.Call> http = i -> httpCall(port);
-            scenario(report, "service", "baseline", null, policySteps, 0, service, threads);
-            scenario(report, "service", "felix", Swapper.felix(context), policySteps, swaps, service, threads);
-            scenario(report, "service", "patchbay-refresh", Swapper.patchbay(patches, PatchOptions.REFRESH),
-                    policySteps, swaps, service, threads);
-            scenario(report, "service", "patchbay-handover", Swapper.patchbay(patches, PatchOptions.HANDOVER),
-                    policySteps, swaps, service, threads);
-            scenario(report, "http", "baseline", null, httpSteps, 0, http, httpClients);
-            scenario(report, "http", "felix", Swapper.felix(context), httpSteps, swaps, http, httpClients);
-            scenario(report, "http", "patchbay-refresh", Swapper.patchbay(patches, PatchOptions.REFRESH), httpSteps,
-                    swaps, http, httpClients);
-            scenario(report, "http", "patchbay-handover", Swapper.patchbay(patches, PatchOptions.HANDOVER), httpSteps,
-                    swaps, http, httpClients);
+            Load service = new Load("service", this::serviceCall, threads, policySteps);
+            Load http = new Load("http", i -> httpCall(port), httpClients, httpSteps);
+            for (Load load : List.of(service, http)) {
+                // The baseline runs last and as long as the longest swap scenario of its load: the
+                // longer a run, the longer the longest scheduling gap a caller meets, swaps or not.
+                long longestMillis = 0;
+                for (Swapper swapper : List.of(Swapper.felix(context), Swapper.patchbay(patches, PatchOptions.REFRESH),
+                        Swapper.patchbay(patches, PatchOptions.HANDOVER))) {
+                    Run run = scenario(report, load, swapper, swaps, 0, done -> { });
+                    longestMillis = Math.max(longestMillis, Math.round(run.result().seconds() * 1000));
+                }
+                scenario(report, load, null, 0, longestMillis - 2 * LEAD_MILLIS, done -> { });
+            }
         }
         policy.close();
         System.out.println(report.table());
@@ -175,8 +175,8 @@ public class HandoverBench extends InFrameworkTest {
         int levelsBefore = patches.levels().size();
         long journalBefore = journalBytes();
         samples.add(sample(0, start));
-        Run run = scenario(report, "service", "soak-handover", handover, policySteps, soakSwaps, this::serviceCall,
-                threads, done -> {
+        Run run = scenario(report, new Load("service", this::serviceCall, threads, policySteps), handover, soakSwaps, 0,
+                done -> {
                     if (done % every == 0) {
                         samples.add(sample(done, MemoryAfterGc.measure()));
                     }
@@ -214,15 +214,6 @@ public class HandoverBench extends InFrameworkTest {
                 ScenarioResult.medianAndP99(nanos.subList(nanos.size() - window, nanos.size()))[0]);
     }
 
-    /**
-     * Runs one load for one scenario: a lead-in, the swaps (or, for the baseline, the same load
-     * for a while without any), a tail, then the leak counts.
-     */
-    private Run scenario(BenchReport report, String load, String name, Swapper swapper, List<Swapper.Step> steps,
-            int requested, IntFunction<CallLoad.Call> calls, int callers) throws Exception {
-        return scenario(report, load, name, swapper, steps, requested, calls, callers, done -> { });
-    }
-
     /** What the soak does after each swap, given how many are done. */
     private interface AfterSwap {
         void after(int swapsDone) throws Exception;
@@ -242,46 +233,72 @@ public class HandoverBench extends InFrameworkTest {
         return sample;
     }
 
-    private Run scenario(BenchReport report, String load, String name, Swapper swapper, List<Swapper.Step> steps,
-            int requested, IntFunction<CallLoad.Call> calls, int callers, AfterSwap afterSwap) throws Exception {
+    /** A load on the policy: its name, one caller's calls by thread number, how many callers, the swaps to make. */
+    private record Load(String name, IntFunction<CallLoad.Call> calls, int callers, List<Swapper.Step> steps) {
+    }
+
+    /**
+     * Runs one load for one scenario: a lead-in, the swaps (or, for the baseline, the same load
+     * for {@code baselineMillis} without any), a tail, then the leak counts and where the longest
+     * stalls lay.
+     */
+    private Run scenario(BenchReport report, Load load, Swapper swapper, int requested, long baselineMillis,
+            AfterSwap afterSwap) throws Exception {
+        String name = swapper == null ? "baseline" : swapper.name();
+        List<Swapper.Step> steps = load.steps();
         // Whole cycles only, so that every scenario ends at the versions it started from.
-        int count = (requested + steps.size() - 1) / steps.size() * steps.size();
+        int count = swapper == null ? 0 : (requested + steps.size() - 1) / steps.size() * steps.size();
         RetiredRevisions retired = new RetiredRevisions();
         List<Long> nanos = new ArrayList<>();
+        List<long[]> windows = new ArrayList<>();
         long start = System.nanoTime();
-        CallLoad running = new CallLoad(load + "-" + name, callers, calls);
         CallLoad.Totals totals;
-        try {
-            Thread.sleep(LEAD_MILLIS);
-            if (swapper == null) {
-                Thread.sleep(BASELINE_MILLIS);
+        try (GcPauses gc = new GcPauses()) {
+            CallLoad running = new CallLoad(load.name() + "-" + name, load.callers(), load.calls());
+            try {
+                Thread.sleep(LEAD_MILLIS);
+                Thread.sleep(Math.max(0, baselineMillis));
+                for (int i = 0; i < count; i++) {
+                    Swapper.Step step = steps.get(i % steps.size());
+                    retired.retiring(InFrameworkTest.installed(context, step.symbolicName()));
+                    long before = System.nanoTime();
+                    swapper.swap(step);
+                    long after = System.nanoTime();
+                    nanos.add(after - before);
+                    windows.add(new long[] {before, after});
+                    afterSwap.after(i + 1);
+                    Thread.sleep(pauseMillis);
+                }
+                Thread.sleep(LEAD_MILLIS);
+            } finally {
+                totals = running.stop();
             }
-            for (int i = 0; swapper != null && i < count; i++) {
-                Swapper.Step step = steps.get(i % steps.size());
-                retired.retiring(InFrameworkTest.installed(context, step.symbolicName()));
-                long before = System.nanoTime();
-                swapper.swap(step);
-                nanos.add(System.nanoTime() - before);
-                afterSwap.after(i + 1);
-                Thread.sleep(pauseMillis);
+            long end = System.nanoTime();
+            List<GcPauses.Pause> pauses = gc.between(start, end);
+            StallAnalysis.Stall serviceStall = StallAnalysis.longestServiceStall(totals.gaps());
+            for (StallAnalysis.Stall stall : StallAnalysis.longestStalls(totals.gaps(), 3)) {
+                System.out.println("bench: " + load.name() + " " + name + " stall "
+                        + StallAnalysis.placed(stall, windows, pauses));
             }
-            Thread.sleep(LEAD_MILLIS);
-        } finally {
-            totals = running.stop();
+            System.out.println("bench: " + load.name() + " " + name + " service stall "
+                    + StallAnalysis.placed(serviceStall, windows, pauses));
+            double seconds = Math.round((end - start) / 1e7) / 100.0;
+            boolean engine = swapper != null && swapper.byPatchbay();
+            double[] times = ScenarioResult.medianAndP99(nanos);
+            ScenarioResult result = new ScenarioResult(load.name(), name,
+                    swapper == null ? "-" : swapper.strategiesUsed(), nanos.size(), totals.calls(), totals.failed(),
+                    ScenarioResult.millis(totals.longestStallNanos()), ScenarioResult.millis(serviceStall.nanos()),
+                    ScenarioResult.millis(totals.longestOutageNanos()), pauses.size(),
+                    ScenarioResult.millis(pauses.stream().mapToLong(GcPauses.Pause::nanos).max().orElse(0)), times[0],
+                    times[1], retired.reachable(), engine ? patches.pinnedRevisions().size() : -1, seconds);
+            report.add(result);
+            if (!failureCauses.isEmpty()) {
+                // Why calls failed, so that a failure can be traced to its cause.
+                System.out.println("bench: " + load.name() + " " + name + " failed calls by cause: " + failureCauses);
+                failureCauses.clear();
+            }
+            return new Run(result, nanos);
         }
-        double seconds = Math.round((System.nanoTime() - start) / 1e7) / 100.0;
-        boolean engine = swapper != null && swapper.byPatchbay();
-        double[] times = ScenarioResult.medianAndP99(nanos);
-        ScenarioResult result = new ScenarioResult(load, name, swapper == null ? "-" : swapper.strategiesUsed(),
-                nanos.size(), totals.calls(), totals.failed(), ScenarioResult.millis(totals.longestStallNanos()),
-                ScenarioResult.millis(totals.longestOutageNanos()), times[0], times[1], retired.reachable(), engine ? patches.pinnedRevisions().size() : -1, seconds);
-        report.add(result);
-        if (!failureCauses.isEmpty()) {
-            // Why calls failed, so that a failure can be traced to its cause.
-            System.out.println("bench: " + load + " " + name + " failed calls by cause: " + failureCauses);
-            failureCauses.clear();
-        }
-        return new Run(result, nanos);
     }
 
     /** Failed service calls by cause, for the scenario running now. */
@@ -321,7 +338,7 @@ public class HandoverBench extends InFrameworkTest {
                 : "tracked service gave no object";
     }
 
-    private static CallLoad.Call httpCall(int port) {
+    private CallLoad.Call httpCall(int port) {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
         List<HttpRequest> requests = new ArrayList<>();
@@ -331,9 +348,21 @@ public class HandoverBench extends InFrameworkTest {
         }
         int[] n = {0};
         return () -> {
-            HttpResponse<String> response = client.send(requests.get(n[0]++ % requests.size()),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 && response.body().contains("\"heater\"");
+            HttpResponse<String> response;
+            try {
+                response = client.send(requests.get(n[0]++ % requests.size()), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                failureCauses.computeIfAbsent(e.getClass().getName() + ": " + e.getMessage(), k -> new LongAdder())
+                        .increment();
+                throw e;
+            }
+            if (response.statusCode() == 200 && response.body().contains("\"heater\"")) {
+                return true;
+            }
+            String body = response.body().strip();
+            failureCauses.computeIfAbsent("HTTP " + response.statusCode() + " "
+                    + body.substring(0, Math.min(100, body.length())), k -> new LongAdder()).increment();
+            return false;
         };
     }
 

@@ -16,7 +16,10 @@ import java.util.Map;
  * @param calls         calls or requests made during the scenario
  * @param failed        of those, the failed ones
  * @param stallMillis   the longest stall any caller saw (see {@link CallLoad})
+ * @param serviceStallMillis the longest time in which no caller got a useful answer (see {@link StallAnalysis})
  * @param outageMillis  the longest outage any caller saw: a run of failed calls until the next success
+ * @param gcPauses      the collector's pauses during the scenario
+ * @param longestGcPauseMillis the longest of them
  * @param swapMedian    median time of one swap, ms (Felix: update + refresh; Patchbay: apply or rollback)
  * @param swapP99       99th percentile (nearest rank) of the same
  * @param reachable     retired class loaders still reachable after the scenario ({@link RetiredRevisions})
@@ -24,7 +27,8 @@ import java.util.Map;
  * @param seconds       how long the loaded part of the scenario ran
  */
 record ScenarioResult(String load, String scenario, String strategy, int swaps, long calls, long failed,
-        double stallMillis, double outageMillis, double swapMedian, double swapP99, int reachable, int pinned, double seconds) {
+        double stallMillis, double serviceStallMillis, double outageMillis, int gcPauses, double longestGcPauseMillis,
+        double swapMedian, double swapP99, int reachable, int pinned, double seconds) {
 
     static double millis(long nanos) {
         return Math.round(nanos / 10_000.0) / 100.0;
@@ -53,7 +57,10 @@ record ScenarioResult(String load, String scenario, String strategy, int swaps, 
         map.put("calls", calls);
         map.put("failedCalls", failed);
         map.put("longestStallMillis", stallMillis);
+        map.put("longestServiceStallMillis", serviceStallMillis);
         map.put("longestOutageMillis", outageMillis);
+        map.put("gcPauses", gcPauses);
+        map.put("longestGcPauseMillis", longestGcPauseMillis);
         // A baseline has no swaps: no swap times and nothing retired.
         map.put("swapMedianMillis", swaps == 0 ? null : swapMedian);
         map.put("swapP99Millis", swaps == 0 ? null : swapP99);

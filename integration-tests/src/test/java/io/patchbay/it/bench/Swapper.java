@@ -29,6 +29,9 @@ interface Swapper {
 
     void swap(Step step) throws Exception;
 
+    /** @return the scenario's name in the report */
+    String name();
+
     /** @return the strategies the swaps were really carried out with, for the report */
     String strategiesUsed();
 
@@ -43,6 +46,11 @@ interface Swapper {
             public void swap(Step step) throws Exception {
                 byte[] jar = jars.computeIfAbsent(step.jar(), Swapper::read);
                 FelixSwap.updateAndRefresh(context, Map.of(InFrameworkTest.installed(context, step.symbolicName()), jar));
+            }
+
+            @Override
+            public String name() {
+                return "felix";
             }
 
             @Override
@@ -74,6 +82,11 @@ interface Swapper {
                 }
                 assertEquals(outcome.reason(), PatchOutcome.Result.COMMITTED, outcome.result());
                 used.add(outcome.plan().strategy());
+            }
+
+            @Override
+            public String name() {
+                return "patchbay-" + strategy;
             }
 
             @Override
