@@ -19,8 +19,9 @@ import org.ops4j.pax.exam.Option;
  * distribution ships them ({@code bundles/system/}), and the demo bundles as their modules built
  * them. Pax Exam fails the test when a bundle does not resolve or start.
  *
- * <p>Left out on purpose: the Gogo JLine shell and JLine, which would try to take the test JVM's
- * terminal. The console bundle stays; without a socket property it serves nothing.
+ * <p>Left out on purpose: the Gogo JLine shell, JLine and Patchbay's terminal console, which would
+ * try to take the test JVM's terminal. The console bundle stays; without a socket property it
+ * serves nothing.
  */
 public final class PatchbayTestConfiguration {
 
@@ -35,7 +36,8 @@ public final class PatchbayTestConfiguration {
     /** The patched policy 1.0.1 built by patch-bundles/policy. */
     public static final String POLICY_FIX = "patchbay.patch.policy";
 
-    private static final List<String> NOT_IN_FRAMEWORK_TESTS = List.of("org.apache.felix.gogo.jline", "jline-");
+    private static final List<String> NOT_IN_FRAMEWORK_TESTS = List.of("org.apache.felix.gogo.jline", "jline-",
+            "io.patchbay.terminal");
 
     private PatchbayTestConfiguration() {
     }

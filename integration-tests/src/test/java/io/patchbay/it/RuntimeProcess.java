@@ -2,6 +2,7 @@ package io.patchbay.it;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The built distribution run as an operator runs it: {@code bin/patchbay} as a separate process,
@@ -85,6 +87,47 @@ public final class RuntimeProcess implements AutoCloseable {
         builder.environment().putAll(environment);
         runtime.process = builder.start();
         return runtime;
+    }
+
+    /**
+     * Starts {@code bin/patchbay} on a pseudo-terminal of its own, as an operator starts it at a
+     * terminal (so with the console), and returns at once. It runs under {@code script} (util-linux,
+     * Essential on Debian, so on every CI machine): what the test writes to {@link #terminalInput()}
+     * is typed at that terminal, and {@link #out()} is everything the terminal showed.
+     */
+    public static RuntimeProcess launchOnTerminal(Path data, int port, Path logs, Map<String, String> environment)
+            throws Exception {
+        RuntimeProcess runtime = new RuntimeProcess(PatchbayTestConfiguration.distribution(), data, port, logs);
+        String command = runtime.command("--data", data.toString(), "--http-port", Integer.toString(port),
+                "--api-port", Integer.toString(runtime.apiPort)).stream()
+                .map(arg -> "'" + arg.replace("'", "'\\''") + "'")
+                .collect(Collectors.joining(" "));
+        // -q no banner, -f flush as it comes, -e exit with the runtime's status, -c run this. The
+        // pty has no size until told (the test's standard input is no terminal to copy it from).
+        ProcessBuilder builder = new ProcessBuilder("script", "-qfec", "stty cols 120 rows 40 && exec " + command,
+                "/dev/null")
+                .redirectOutput(runtime.out.toFile())
+                .redirectError(runtime.err.toFile());
+        builder.environment().putAll(environment);
+        runtime.process = builder.start();
+        return runtime;
+    }
+
+    /** @return what is typed at the terminal of a runtime started by {@link #launchOnTerminal} */
+    public OutputStream terminalInput() {
+        return process.getOutputStream();
+    }
+
+    /** Waits for the process to end by itself. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("runtime did not stop within " + timeout.toSeconds() + " s");
+        }
+        return process.exitValue();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Runs {@code bin/patchbay ARGS} to completion (an attempt to start that should be refused, or a console). */

@@ -35,6 +35,8 @@ final class PatchbayRuntime {
     static final String CONSOLE_SOCKET_PROPERTY = "patchbay.console.socket";
     /** Framework property: the management API's port, for the management bundle. */
     static final String API_PORT_PROPERTY = "patchbay.api.port";
+    /** Framework property: whether standard input is a terminal, for the terminal console bundle. */
+    static final String CONSOLE_TERMINAL_PROPERTY = "patchbay.console.terminal";
     static final long STOP_TIMEOUT_MILLIS = 30_000;
 
     private final LaunchOptions options;
@@ -147,15 +149,22 @@ final class PatchbayRuntime {
         config.put("org.apache.felix.http.jetty.sendServerHeader", "false");
         config.put(API_PORT_PROPERTY, Integer.toString(options.apiPort()));
         config.put("ds.loglevel", "warn");
-        // The Gogo shell owns this terminal only when there is one; headless it must neither
-        // read standard input nor stop the framework when its (empty) script ends.
-        config.put("gosh.args", options.interactive() ? "" : "--nointeractive --noshutdown");
-        // Gogo reads these from system properties: Patchbay's profile in etc/, and no warning
-        // about a dumb terminal when there is no terminal to be had.
+        // Gogo's own shell never reads the terminal and never stops the framework: it took a line
+        // that does not parse for end of input and stopped the runtime. On a terminal, Patchbay's
+        // terminal console (io.patchbay.terminal) owns it and stops the runtime only when asked.
+        config.put("gosh.args", "--nointeractive --noshutdown");
+        config.put(CONSOLE_TERMINAL_PROPERTY, Boolean.toString(options.interactive()));
+        // JLine registers its Ctrl-C handler through sun.misc.Signal; without it Ctrl-C at the
+        // console is the JVM's SIGINT, and the runtime stops.
+        config.put(Constants.FRAMEWORK_BOOTDELEGATION, "sun.misc");
+        // Gogo reads these from system properties: Patchbay's profile in etc/. JLine's terminal
+        // through stty ('exec') is off for everyone, so Gogo's own shell gets a dumb terminal (no
+        // warning about it, no signal handlers of its own); the terminal console asks for it.
         System.setProperty("gosh.home", System.getProperty("gosh.home", options.home().toString()));
-        if (!options.interactive()) {
-            System.setProperty("org.jline.terminal.dumb", "true");
-        }
+        System.setProperty("org.jline.terminal.dumb", "true");
+        System.setProperty("org.jline.terminal.exec", "false");
+        System.setProperty("org.jline.terminal.jna", "false");
+        System.setProperty("org.jline.terminal.jansi", "false");
         for (String name : System.getProperties().stringPropertyNames()) {
             // -Dfelix.*, -Dorg.osgi.* and -Dorg.apache.felix.* on the java command line win over the defaults.
             if (name.startsWith("felix.") || name.startsWith("org.osgi.") || name.startsWith("org.apache.felix.")) {
