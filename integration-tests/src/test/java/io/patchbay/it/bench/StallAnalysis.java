@@ -1,5 +1,6 @@
 package io.patchbay.it.bench;
 
+import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -91,10 +92,13 @@ final class StallAnalysis {
      * order), or between swaps, and which pauses of the JVM's collector overlap it.
      */
     static String placed(Stall stall, List<long[]> swaps, List<GcPauses.Pause> pauses) {
-        // The wall-clock time, to find the stall in a log or a flight recording.
-        Instant at = Instant.ofEpochMilli(System.currentTimeMillis() - (System.nanoTime() - stall.start()) / 1_000_000);
-        StringBuilder where = new StringBuilder(String.format(Locale.ROOT, "%.1f ms at %s", stall.nanos() / 1e6,
-                DateTimeFormatter.ISO_LOCAL_TIME.format(at.atOffset(ZoneOffset.UTC))));
+        // The wall-clock time and the JVM's uptime, to find the stall in a flight recording or a
+        // -Xlog file (whose uptime decoration is the same clock).
+        long ago = System.nanoTime() - stall.start();
+        Instant at = Instant.ofEpochMilli(System.currentTimeMillis() - ago / 1_000_000);
+        double uptime = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3 - ago / 1e9;
+        StringBuilder where = new StringBuilder(String.format(Locale.ROOT, "%.1f ms at %s (uptime %.3f s)",
+                stall.nanos() / 1e6, DateTimeFormatter.ISO_LOCAL_TIME.format(at.atOffset(ZoneOffset.UTC)), uptime));
         String swap = "between swaps";
         for (int i = 0; i < swaps.size(); i++) {
             long[] window = swaps.get(i);
