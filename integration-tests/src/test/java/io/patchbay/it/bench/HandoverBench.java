@@ -253,7 +253,7 @@ public class HandoverBench extends InFrameworkTest {
         List<long[]> windows = new ArrayList<>();
         long start = System.nanoTime();
         CallLoad.Totals totals;
-        try (GcPauses gc = new GcPauses()) {
+        try (GcPauses gc = new GcPauses(); ServiceEvents events = new ServiceEvents(context)) {
             CallLoad running = new CallLoad(load.name() + "-" + name, load.callers(), load.calls());
             try {
                 Thread.sleep(LEAD_MILLIS);
@@ -278,10 +278,10 @@ public class HandoverBench extends InFrameworkTest {
             StallAnalysis.Stall serviceStall = StallAnalysis.longestServiceStall(totals.gaps());
             for (StallAnalysis.Stall stall : StallAnalysis.longestStalls(totals.gaps(), 3)) {
                 System.out.println("bench: " + load.name() + " " + name + " stall "
-                        + StallAnalysis.placed(stall, windows, pauses));
+                        + StallAnalysis.placed(stall, windows, pauses, events));
             }
             System.out.println("bench: " + load.name() + " " + name + " service stall "
-                    + StallAnalysis.placed(serviceStall, windows, pauses));
+                    + StallAnalysis.placed(serviceStall, windows, pauses, events));
             double seconds = Math.round((end - start) / 1e7) / 100.0;
             boolean engine = swapper != null && swapper.byPatchbay();
             double[] times = ScenarioResult.medianAndP99(nanos);

@@ -92,6 +92,11 @@ final class StallAnalysis {
      * order), or between swaps, and which pauses of the JVM's collector overlap it.
      */
     static String placed(Stall stall, List<long[]> swaps, List<GcPauses.Pause> pauses) {
+        return placed(stall, swaps, pauses, null);
+    }
+
+    /** As above, and the last service event of the same swap before the stall began, if any. */
+    static String placed(Stall stall, List<long[]> swaps, List<GcPauses.Pause> pauses, ServiceEvents events) {
         // The wall-clock time and the JVM's uptime, to find the stall in a flight recording or a
         // -Xlog file (whose uptime decoration is the same clock).
         long ago = System.nanoTime() - stall.start();
@@ -105,6 +110,11 @@ final class StallAnalysis {
             if (stall.start() < window[1] && stall.end() > window[0]) {
                 swap = String.format(Locale.ROOT, "swap %d from %+.1f ms of its %.1f ms", i + 1,
                         (stall.start() - window[0]) / 1e6, (window[1] - window[0]) / 1e6);
+                ServiceEvents.Event event = events == null ? null : events.lastBefore(stall.start(), window[0]);
+                if (event != null) {
+                    swap += String.format(Locale.ROOT, " (%.1f ms after %s)", (stall.start() - event.nanos()) / 1e6,
+                            event.what());
+                }
                 break;
             }
         }
