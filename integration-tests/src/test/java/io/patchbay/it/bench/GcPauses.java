@@ -28,6 +28,13 @@ final class GcPauses implements NotificationListener, AutoCloseable {
     private final List<Pause> pauses = new ArrayList<>();
     /** nanoTime at the JVM's start, as far as uptime in milliseconds tells. */
     private final long jvmStartNanos = System.nanoTime() - ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000;
+    /**
+     * How far the collector's clock runs behind uptime: HotSpot counts a collection's times from
+     * the start of VM creation, uptime from slightly earlier. A notification arrives just after its
+     * collection ended, so the smallest delay seen between the two is that offset (plus a
+     * delivery time well under a millisecond).
+     */
+    private long lagNanos = Long.MAX_VALUE;
 
     GcPauses() {
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -48,16 +55,20 @@ final class GcPauses implements NotificationListener, AutoCloseable {
         CompositeData info = (CompositeData) data.get("gcInfo");
         long start = (Long) info.get("startTime");
         long end = (Long) info.get("endTime");
+        long now = System.nanoTime();
         synchronized (pauses) {
             pauses.add(new Pause(name + " (" + data.get("gcCause") + ")", jvmStartNanos + start * 1_000_000,
                     jvmStartNanos + end * 1_000_000));
+            lagNanos = Math.min(lagNanos, Math.max(0, now - (jvmStartNanos + end * 1_000_000)));
         }
     }
 
-    /** @return the pauses that ended between {@code from} and {@code to} */
+    /** @return the pauses that overlap {@code from} to {@code to}, their times corrected by the lag */
     List<Pause> between(long from, long to) {
         synchronized (pauses) {
-            return pauses.stream().filter(p -> p.end() >= from && p.start() <= to).toList();
+            long lag = lagNanos == Long.MAX_VALUE ? 0 : lagNanos;
+            return pauses.stream().map(p -> new Pause(p.name(), p.start() + lag, p.end() + lag))
+                    .filter(p -> p.end() >= from && p.start() <= to).toList();
         }
     }
 
