@@ -114,10 +114,11 @@ public final class PatchbayTestConfiguration {
     }
 
     private static List<Path> platformBundles() {
+        List<String> leftOut = leftOut();
         try (Stream<Path> jars = Files.list(distribution().resolve("bundles/system"))) {
             return jars.filter(p -> p.getFileName().toString().endsWith(".jar"))
                     .filter(p -> NOT_IN_FRAMEWORK_TESTS.stream().noneMatch(p.getFileName().toString()::startsWith))
-                    .filter(p -> leftOut().stream().noneMatch(p.getFileName().toString()::startsWith))
+                    .filter(p -> leftOut.stream().noneMatch(p.getFileName().toString()::startsWith))
                     .sorted()
                     .toList();
         } catch (IOException e) {

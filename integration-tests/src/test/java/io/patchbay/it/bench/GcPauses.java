@@ -56,10 +56,11 @@ final class GcPauses implements NotificationListener, AutoCloseable {
         long start = (Long) info.get("startTime");
         long end = (Long) info.get("endTime");
         long now = System.nanoTime();
+        Pause pause = new Pause(name + " (" + data.get("gcCause") + ")", jvmStartNanos + start * 1_000_000,
+                jvmStartNanos + end * 1_000_000);
         synchronized (pauses) {
-            pauses.add(new Pause(name + " (" + data.get("gcCause") + ")", jvmStartNanos + start * 1_000_000,
-                    jvmStartNanos + end * 1_000_000));
-            lagNanos = Math.min(lagNanos, Math.max(0, now - (jvmStartNanos + end * 1_000_000)));
+            pauses.add(pause);
+            lagNanos = Math.min(lagNanos, Math.max(0, now - pause.end()));
         }
     }
 

@@ -249,7 +249,7 @@ public class HandoverBench extends InFrameworkTest {
         // Whole cycles only, so that every scenario ends at the versions it started from.
         int count = swapper == null ? 0 : (requested + steps.size() - 1) / steps.size() * steps.size();
         RetiredRevisions retired = new RetiredRevisions();
-        List<Long> nanos = new ArrayList<>();
+        // Each swap's start and end; its time is the difference.
         List<long[]> windows = new ArrayList<>();
         long start = System.nanoTime();
         CallLoad.Totals totals;
@@ -263,9 +263,7 @@ public class HandoverBench extends InFrameworkTest {
                     retired.retiring(InFrameworkTest.installed(context, step.symbolicName()));
                     long before = System.nanoTime();
                     swapper.swap(step);
-                    long after = System.nanoTime();
-                    nanos.add(after - before);
-                    windows.add(new long[] {before, after});
+                    windows.add(new long[] {before, System.nanoTime()});
                     afterSwap.after(i + 1);
                     Thread.sleep(pauseMillis);
                 }
@@ -274,6 +272,7 @@ public class HandoverBench extends InFrameworkTest {
                 totals = running.stop();
             }
             long end = System.nanoTime();
+            List<Long> nanos = windows.stream().map(w -> w[1] - w[0]).toList();
             List<GcPauses.Pause> pauses = gc.between(start, end);
             StallAnalysis.Stall serviceStall = StallAnalysis.longestServiceStall(totals.gaps());
             for (StallAnalysis.Stall stall : StallAnalysis.longestStalls(totals.gaps(), 3)) {
@@ -301,23 +300,26 @@ public class HandoverBench extends InFrameworkTest {
         }
     }
 
-    /** Failed service calls by cause, for the scenario running now. */
+    /** Failed calls and requests by cause, for the scenario running now. */
     private final Map<String, LongAdder> failureCauses = new ConcurrentHashMap<>();
+
+    private void failed(String cause) {
+        failureCauses.computeIfAbsent(cause, k -> new LongAdder()).increment();
+    }
 
     private CallLoad.Call serviceCall(int thread) {
         int[] n = {thread};
         return () -> {
             HeatingPolicy current = policy.getService();
             if (current == null) {
-                failureCauses.computeIfAbsent(whyNoService(), k -> new LongAdder()).increment();
+                failed(whyNoService());
                 return false;
             }
             try {
                 // Readings from -10 to 29 C, so both branches of the policy run.
                 return current.decide(n[0]++ % 40 - 10) != null;
             } catch (RuntimeException | LinkageError e) {
-                failureCauses.computeIfAbsent(e.getClass().getName() + ": " + e.getMessage(), k -> new LongAdder())
-                        .increment();
+                failed(e.getClass().getName() + ": " + e.getMessage());
                 throw e;
             }
         };
@@ -352,16 +354,14 @@ public class HandoverBench extends InFrameworkTest {
             try {
                 response = client.send(requests.get(n[0]++ % requests.size()), HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
-                failureCauses.computeIfAbsent(e.getClass().getName() + ": " + e.getMessage(), k -> new LongAdder())
-                        .increment();
+                failed(e.getClass().getName() + ": " + e.getMessage());
                 throw e;
             }
             if (response.statusCode() == 200 && response.body().contains("\"heater\"")) {
                 return true;
             }
             String body = response.body().strip();
-            failureCauses.computeIfAbsent("HTTP " + response.statusCode() + " "
-                    + body.substring(0, Math.min(100, body.length())), k -> new LongAdder()).increment();
+            failed("HTTP " + response.statusCode() + " " + body.substring(0, Math.min(100, body.length())));
             return false;
         };
     }

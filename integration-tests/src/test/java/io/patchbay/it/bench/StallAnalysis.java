@@ -29,6 +29,10 @@ final class StallAnalysis {
         long nanos() {
             return end - start;
         }
+
+        boolean overlaps(long otherStart, long otherEnd) {
+            return start < otherEnd && end > otherStart;
+        }
     }
 
     private StallAnalysis() {
@@ -89,13 +93,9 @@ final class StallAnalysis {
 
     /**
      * Where a stall lies: in which swap and how far into it (swaps given as start and end times, in
-     * order), or between swaps, and which pauses of the JVM's collector overlap it.
+     * order), or between swaps; the last of {@code events} (if given) in that swap before the stall
+     * began; and which pauses of the JVM's collector overlap it.
      */
-    static String placed(Stall stall, List<long[]> swaps, List<GcPauses.Pause> pauses) {
-        return placed(stall, swaps, pauses, null);
-    }
-
-    /** As above, and the last service event of the same swap before the stall began, if any. */
     static String placed(Stall stall, List<long[]> swaps, List<GcPauses.Pause> pauses, ServiceEvents events) {
         // The wall-clock time and the JVM's uptime, to find the stall in a flight recording or a
         // -Xlog file (whose uptime decoration is the same clock).
@@ -107,7 +107,7 @@ final class StallAnalysis {
         String swap = "between swaps";
         for (int i = 0; i < swaps.size(); i++) {
             long[] window = swaps.get(i);
-            if (stall.start() < window[1] && stall.end() > window[0]) {
+            if (stall.overlaps(window[0], window[1])) {
                 swap = String.format(Locale.ROOT, "swap %d from %+.1f ms of its %.1f ms", i + 1,
                         (stall.start() - window[0]) / 1e6, (window[1] - window[0]) / 1e6);
                 ServiceEvents.Event event = events == null ? null : events.lastBefore(stall.start(), window[0]);
@@ -120,7 +120,7 @@ final class StallAnalysis {
         }
         where.append(", ").append(swaps.isEmpty() ? "no swaps" : swap);
         for (GcPauses.Pause pause : pauses) {
-            if (pause.start() < stall.end() && pause.end() > stall.start()) {
+            if (stall.overlaps(pause.start(), pause.end())) {
                 where.append(String.format(Locale.ROOT, ", %s %.0f ms", pause.name(), pause.nanos() / 1e6));
             }
         }

@@ -47,7 +47,7 @@ class StallAnalysisTest {
     @Test
     void aStallIsPlacedInTheSwapItOverlaps() {
         String placed = StallAnalysis.placed(new StallAnalysis.Stall(2_000_000, 5_000_000),
-                List.of(new long[] {0, 1_000_000}, new long[] {1_500_000, 9_500_000}), List.of());
+                List.of(new long[] {0, 1_000_000}, new long[] {1_500_000, 9_500_000}), List.of(), null);
         assertEquals("swap 2 from +0.5 ms of its 8.0 ms", placed.substring(placed.indexOf("swap")));
     }
 }
