@@ -360,7 +360,8 @@ public class HandoverBench extends InFrameworkTest {
             if (response.statusCode() == 200 && response.body().contains("\"heater\"")) {
                 return true;
             }
-            String body = response.body().strip();
+            // The first line of the body only: the cause is printed on one line of the report.
+            String body = response.body().strip().lines().findFirst().orElse("");
             failed("HTTP " + response.statusCode() + " " + body.substring(0, Math.min(100, body.length())));
             return false;
         };
