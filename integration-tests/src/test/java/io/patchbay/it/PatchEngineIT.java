@@ -110,6 +110,27 @@ public class PatchEngineIT extends InFrameworkTest {
     }
 
     @Test
+    public void aBundleThatExportsPackagesOfTheFrameworkOrTheRuntimeIsRefusedAtPlan() throws Exception {
+        RuntimeState before = settledState();
+        try {
+            patches.simulate(PatchbayTestConfiguration.patch("exports-platform.dp"), PatchOptions.DEFAULT,
+                    ProgressListener.NONE);
+            fail("expected the simulation to refuse io.patchbay.demo.impostor");
+        } catch (PatchException e) {
+            assertEquals(e.getMessage(), Stage.PLAN, e.stage());
+            assertTrue(e.getMessage(), e.getMessage().startsWith("bundle io.patchbay.demo.impostor 1.0.0 exports"
+                    + " packages the platform provides: "));
+            // One package of the system bundle, one of a Patchbay runtime bundle.
+            assertTrue(e.getMessage(), e.getMessage().contains("org.osgi.framework (the framework)"));
+            assertTrue(e.getMessage(), e.getMessage().contains("io.patchbay.patch (io.patchbay."));
+            assertTrue("one line: " + e.getMessage(), !e.getMessage().contains("\n"));
+        }
+        assertEquals(before, RuntimeState.of(context, scr));
+        assertRefused("exports-platform.dp", Stage.PLAN, "bundle io.patchbay.demo.impostor 1.0.0 exports packages the"
+                + " platform provides: io.patchbay.patch (");
+    }
+
+    @Test
     public void aSimulationChoosesHandoverForThePolicyAndNamesWhoRebinds() throws Exception {
         awaitAppliance();
         RuntimeState before = RuntimeState.of(context, scr);
