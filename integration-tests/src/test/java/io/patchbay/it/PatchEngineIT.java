@@ -43,6 +43,8 @@ public class PatchEngineIT extends InFrameworkTest {
 
     static final String POLICY = "io.patchbay.demo.policy";
     static final String SENSOR = "io.patchbay.demo.sensor";
+    /** The bundle sensor-watch.dp adds. */
+    static final String WATCH = "io.patchbay.demo.watch";
 
     @Inject
     PatchManager patches;
@@ -75,6 +77,57 @@ public class PatchEngineIT extends InFrameworkTest {
         assertEquals(0, patches.installedPackages().size());
         assertEquals(List.of("provision", "apply", "rollback"),
                 patches.history().stream().map(h -> h.operation()).toList());
+    }
+
+    @Test
+    public void aPatchThatAddsABundleRollsBackToTheLevelBeforeIt() throws Exception {
+        RuntimeState before = settledState();
+        // patch:rollback 0
+        applyTheSensorWatch();
+        PatchOutcome toZero = patches.rollback(0, PatchOptions.DEFAULT, ProgressListener.NONE);
+        assertEquals(toZero.reason(), PatchOutcome.Result.COMMITTED, toZero.result());
+        assertEquals(2, patches.currentLevel().number());
+        assertAsBefore(before);
+        // patch:rollback without a level: the level before the current one
+        applyTheSensorWatch();
+        int previous = patches.currentLevel().number() - 1;
+        PatchOutcome toPrevious = patches.rollback(previous, PatchOptions.DEFAULT, ProgressListener.NONE);
+        assertEquals(toPrevious.reason(), PatchOutcome.Result.COMMITTED, toPrevious.result());
+        assertEquals(4, patches.currentLevel().number());
+        assertAsBefore(before);
+        assertEquals(List.of("provision", "apply", "rollback", "apply", "rollback"),
+                patches.history().stream().map(h -> h.operation()).toList());
+    }
+
+    /** Adds a bundle level 0 does not have: active, with its health check registered. */
+    private void applyTheSensorWatch() throws Exception {
+        PatchOutcome added = patches.apply(PatchbayTestConfiguration.patch("sensor-watch.dp"), PatchOptions.DEFAULT,
+                ProgressListener.NONE);
+        assertEquals(added.reason(), PatchOutcome.Result.COMMITTED, added.result());
+        RuntimeState now = RuntimeState.of(context, scr);
+        assertEquals("1.0.0 ACTIVE", now.bundles().get(WATCH + " patchbay:" + WATCH));
+        assertTrue(now.services().toString(), now.services().contains("io.patchbay.patch.HealthCheck @ " + WATCH));
+    }
+
+    @Test
+    public void aBundleThatExportsPackagesOfTheFrameworkOrTheRuntimeIsRefusedAtPlan() throws Exception {
+        RuntimeState before = settledState();
+        try {
+            patches.simulate(PatchbayTestConfiguration.patch("exports-platform.dp"), PatchOptions.DEFAULT,
+                    ProgressListener.NONE);
+            fail("expected the simulation to refuse io.patchbay.demo.impostor");
+        } catch (PatchException e) {
+            assertEquals(e.getMessage(), Stage.PLAN, e.stage());
+            assertTrue(e.getMessage(), e.getMessage().startsWith("bundle io.patchbay.demo.impostor 1.0.0 exports"
+                    + " packages the platform provides: "));
+            // One package of the system bundle, one of a Patchbay runtime bundle.
+            assertTrue(e.getMessage(), e.getMessage().contains("org.osgi.framework (the framework)"));
+            assertTrue(e.getMessage(), e.getMessage().contains("io.patchbay.patch (io.patchbay."));
+            assertTrue("one line: " + e.getMessage(), !e.getMessage().contains("\n"));
+        }
+        assertEquals(before, RuntimeState.of(context, scr));
+        assertRefused("exports-platform.dp", Stage.PLAN, "bundle io.patchbay.demo.impostor 1.0.0 exports packages the"
+                + " platform provides: io.patchbay.patch (");
     }
 
     @Test
@@ -287,6 +340,12 @@ public class PatchEngineIT extends InFrameworkTest {
         assertTrue(outcome.reason(), outcome.reason().contains(reasonMentions));
         assertEquals(0, outcome.level());
         assertEquals(0, patches.currentLevel().number());
+        assertAsBefore(before);
+        assertEquals("rolled-back", patches.history().get(patches.history().size() - 1).outcome());
+    }
+
+    /** Waits for the runtime to look as it did, or fails naming what differs. */
+    private void assertAsBefore(RuntimeState before) throws Exception {
         try {
             Await.until("the state before the patch", STARTUP, () -> {
                 RuntimeState now = RuntimeState.of(context, scr);
@@ -295,7 +354,6 @@ public class PatchEngineIT extends InFrameworkTest {
         } catch (AssertionError e) {
             fail("not as before the patch: " + RuntimeState.of(context, scr).differencesFrom(before));
         }
-        assertEquals("rolled-back", patches.history().get(patches.history().size() - 1).outcome());
     }
 
     /** The state to compare with afterwards, once the appliance has settled. */

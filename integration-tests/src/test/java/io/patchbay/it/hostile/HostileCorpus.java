@@ -233,6 +233,7 @@ public final class HostileCorpus {
     private void rules() throws Exception {
         copy("policy-unresolvable.dp", Stage.PLAN, "requires package (&(osgi.wiring.package=io.patchbay.demo.missing)");
         copy("api-break.dp", Stage.PLAN, "changes its API in a micro version");
+        copy("exports-platform.dp", Stage.PLAN, "exports packages the platform provides: io.patchbay.patch (");
         copy("appliance-1.0.1-fixpack.dp", Stage.VERIFY, "which is not installed");
         byte[] impostor = PatchArchive.bundleJar(Map.of("Bundle-SymbolicName", POLICY, "Bundle-Version", "1.0.0"));
         signed("same-version-other-content.dp", PatchArchive.deploymentPackage("p", "1.0.0")

@@ -4,9 +4,13 @@ import io.patchbay.patch.HealthCheck;
 import io.patchbay.patch.HealthResult;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Dictionary;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -14,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.InvalidSyntaxException;
@@ -21,9 +26,12 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 
 /**
- * Stage {@code health}: is the runtime at least as healthy as before the change? Every bundle
- * that was active must be active again and every component that was active must be active again
- * (it waits for them, up to the activation timeout; a component may be gone only when the
+ * Stage {@code health}: is the runtime at least as healthy as before the change, and does it hold
+ * what the operation's target level holds? Every bundle that was active must be active again,
+ * except one the operation uninstalls, which must be gone; every bundle the operation installs
+ * must be active (a fragment never is; a lazily activated one may wait for its first use); every
+ * component that was active must be active again (it waits for all of this, up to the activation
+ * timeout; a component may be gone only when the
  * operation changed the bundle that declared it, since a new version may drop a component);
  * then, during a settle window, no framework
  * error may occur; then every registered {@link HealthCheck} must pass. Framework errors are
@@ -68,16 +76,16 @@ final class HealthGate implements FrameworkListener {
     }
 
     /** @return what is worse than before, one line each; empty when healthy */
-    List<String> check(Snapshot before, Collection<String> startProblems, Collection<String> changedBundles)
+    List<String> check(Snapshot before, Collection<String> startProblems, List<Change> changes)
             throws InterruptedException {
         List<String> failures = new ArrayList<>(startProblems);
         long deadline = System.currentTimeMillis() + settings.activationMillis();
-        List<String> missing = missing(before, Snapshot.take(context, scr), changedBundles);
+        List<String> missing = missing(before, Snapshot.take(context, scr), changes);
         // Waiting cannot mend a failed activation or a bundle that already failed to start.
         while (!missing.isEmpty() && System.currentTimeMillis() < deadline && frameworkErrors.isEmpty()
                 && startProblems.isEmpty() && missing.stream().noneMatch(m -> m.contains("FAILED_ACTIVATION"))) {
             Thread.sleep(25);
-            missing = missing(before, Snapshot.take(context, scr), changedBundles);
+            missing = missing(before, Snapshot.take(context, scr), changes);
         }
         failures.addAll(missing);
         if (failures.isEmpty()) {
@@ -104,15 +112,29 @@ final class HealthGate implements FrameworkListener {
         }
     }
 
-    /** Bundles and components active before that are not active now. */
-    private List<String> missing(Snapshot before, Snapshot now, Collection<String> changedBundles) {
+    /** Bundles and components active before that are not active now, and bundles not as the target holds them. */
+    private List<String> missing(Snapshot before, Snapshot now, List<Change> changes) {
         List<String> missing = new ArrayList<>();
+        Set<String> changedBundles = new HashSet<>();
+        Set<String> uninstalled = new HashSet<>();
+        for (Change change : changes) {
+            String bsn = change.symbolicName();
+            String after = now.bundles().get(bsn);
+            changedBundles.add(bsn);
+            if (change.kind() == Change.Kind.UNINSTALL) {
+                uninstalled.add(bsn);
+                if (after != null) {
+                    missing.add("bundle " + bsn + " should be gone, is " + stateIn(after));
+                }
+            } else if (change.kind() == Change.Kind.INSTALL && !isActiveAsInstalled(bsn, after)) {
+                missing.add("bundle " + bsn + " was installed, is " + stateIn(after));
+            }
+        }
         for (Map.Entry<String, String> bundle : before.bundles().entrySet()) {
-            if (bundle.getValue().contains(" ACTIVE ")) {
+            if (bundle.getValue().contains(" ACTIVE ") && !uninstalled.contains(bundle.getKey())) {
                 String after = now.bundles().get(bundle.getKey());
                 if (after == null || !after.contains(" ACTIVE ")) {
-                    missing.add("bundle " + bundle.getKey() + " was ACTIVE, is "
-                            + (after == null ? "gone" : after.split(" ")[2]));
+                    missing.add("bundle " + bundle.getKey() + " was ACTIVE, is " + stateIn(after));
                 }
             }
         }
@@ -129,6 +151,27 @@ final class HealthGate implements FrameworkListener {
             }
         }
         return missing;
+    }
+
+    /** @return the state in a snapshot's bundle entry, or "gone" for none */
+    private static String stateIn(String bundleEntry) {
+        return bundleEntry == null ? "gone" : bundleEntry.split(" ")[2];
+    }
+
+    /** Whether a bundle the operation installed runs as it should: active, or never started (fragment, lazy). */
+    private boolean isActiveAsInstalled(String symbolicName, String now) {
+        if (now != null && now.contains(" ACTIVE ")) {
+            return true;
+        }
+        Optional<Bundle> bundle = ManagedBundles.find(context, symbolicName);
+        if (bundle.isEmpty()) {
+            return false;
+        }
+        Dictionary<String, String> headers = bundle.get().getHeaders("");
+        String policy = headers.get(Constants.BUNDLE_ACTIVATIONPOLICY);
+        return headers.get(Constants.FRAGMENT_HOST) != null
+                || bundle.get().getState() == Bundle.STARTING && policy != null
+                        && policy.trim().startsWith(Constants.ACTIVATION_LAZY);
     }
 
     private List<String> runHealthChecks() {

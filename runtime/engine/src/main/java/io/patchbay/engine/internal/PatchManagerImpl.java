@@ -209,7 +209,7 @@ public class PatchManagerImpl implements PatchManager {
         try {
             List<String> startProblems = swapper.apply(changes, shouldBeActive, step -> journalStep(id, step), completed);
             timer.done(Stage.APPLY, changedSummary(changes));
-            failures.addAll(gate.check(snapshot, startProblems, changes.stream().map(Change::symbolicName).toList()));
+            failures.addAll(gate.check(snapshot, startProblems, changes));
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {

@@ -76,6 +76,7 @@ final class Planner {
                         + " could not be restored if the change failed");
             }
         }
+        PlatformPackages.refuseExports(context, newManifests);
         String blocker = handoverBlocker(changes, newManifests);
         if (requested.equals(PatchOptions.HANDOVER) && blocker != null) {
             throw new PatchException(Stage.PLAN, "strategy handover is not safe for this patch: " + blocker);
