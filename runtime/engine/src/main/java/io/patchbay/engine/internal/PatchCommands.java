@@ -30,6 +30,12 @@ import org.osgi.service.component.annotations.Reference;
  * The {@code patch:*} console commands: a thin layer over {@link PatchManager} that prints what
  * a person wants to read (stages as they complete, tables) and fails the command, with one line
  * naming the cause, whenever the patch is refused or rolled back.
+ *
+ * <p>Gogo runs whichever overload of a command accepts the command line at the lowest conversion
+ * cost, and among equals the first in the JVM's method order, which changes from one start to the
+ * next. So no two overloads of a command accept the same command line: they differ in how many
+ * arguments they take, and a shorter form takes no option the longer one lacks (so an option on
+ * the line leaves no fewer arguments for the longer one). Every form takes {@code --help}.
  */
 @Component(service = PatchCommands.class, property = {
     "osgi.command.scope=patch",
@@ -63,12 +69,19 @@ public class PatchCommands {
     @Descriptor("show how to use patch:verify")
     public void verify(CommandSession session,
             @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
-                    absentValue = "false") boolean help) {
-        CommandHelp.print(PatchCommands.class, "patch", "verify", System.out);
+                    absentValue = "false") boolean help) throws PatchException {
+        helpOrMissingFile("verify", help);
     }
 
     @Descriptor("check a patch's signature, digests, manifests and version rules; changes nothing")
-    public void verify(CommandSession session, @Descriptor(FILE_TEXT) String file) throws PatchException {
+    public void verify(CommandSession session,
+            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
+                    absentValue = "false") boolean help,
+            @Descriptor(FILE_TEXT) String file) throws PatchException {
+        if (help) {
+            CommandHelp.print(PatchCommands.class, "patch", "verify", System.out);
+            return;
+        }
         PrintStream out = System.out;
         PatchDescriptor d = patches.verify(resolve(session, file), options(session, false, false, PatchOptions.AUTO));
         out.println("Verified " + d.displayName() + (d.isFixPack() ? " (fix pack for " + d.fixPackRange() + ")" : ""));
@@ -84,17 +97,23 @@ public class PatchCommands {
     @Descriptor("show how to use patch:simulate")
     public void simulate(CommandSession session,
             @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
-                    absentValue = "false") boolean help) {
-        CommandHelp.print(PatchCommands.class, "patch", "simulate", System.out);
+                    absentValue = "false") boolean help) throws PatchException {
+        helpOrMissingFile("simulate", help);
     }
 
     @Descriptor("show what applying a patch would do: changes, refresh closure, restarts, services, consumers")
     public void simulate(CommandSession session,
+            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
+                    absentValue = "false") boolean help,
             @Descriptor(DOWNGRADE_TEXT) @Parameter(names = "--allow-downgrade",
                     presentValue = "true", absentValue = "false") boolean allowDowngrade,
             @Descriptor(STRATEGY_TEXT) @Parameter(names = "--strategy",
                     absentValue = "auto") String strategy,
             @Descriptor(FILE_TEXT) String file) throws PatchException {
+        if (help) {
+            CommandHelp.print(PatchCommands.class, "patch", "simulate", System.out);
+            return;
+        }
         PatchPlan plan = patches.simulate(resolve(session, file), options(session, false, allowDowngrade, strategy),
                 progress());
         printPlan(plan, System.out);
@@ -103,12 +122,14 @@ public class PatchCommands {
     @Descriptor("show how to use patch:apply")
     public void apply(CommandSession session,
             @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
-                    absentValue = "false") boolean help) {
-        CommandHelp.print(PatchCommands.class, "patch", "apply", System.out);
+                    absentValue = "false") boolean help) throws PatchException {
+        helpOrMissingFile("apply", help);
     }
 
     @Descriptor("verify, plan, apply and health-check a patch; rolled back automatically if anything is worse")
     public void apply(CommandSession session,
+            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
+                    absentValue = "false") boolean help,
             @Descriptor("stop after the plan; change nothing") @Parameter(names = "--dry-run", presentValue = "true",
                     absentValue = "false") boolean dryRun,
             @Descriptor(DOWNGRADE_TEXT) @Parameter(names = "--allow-downgrade",
@@ -116,6 +137,10 @@ public class PatchCommands {
             @Descriptor(STRATEGY_TEXT) @Parameter(names = "--strategy",
                     absentValue = "auto") String strategy,
             @Descriptor(FILE_TEXT) String file) throws PatchException {
+        if (help) {
+            CommandHelp.print(PatchCommands.class, "patch", "apply", System.out);
+            return;
+        }
         PrintStream out = System.out;
         PatchOutcome outcome = patches.apply(resolve(session, file), options(session, dryRun, allowDowngrade, strategy),
                 progress());
@@ -130,33 +155,38 @@ public class PatchCommands {
         }
     }
 
-    @Descriptor("show how to use patch:rollback")
-    public void rollback(CommandSession session,
-            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
-                    absentValue = "false") boolean help) {
-        CommandHelp.print(PatchCommands.class, "patch", "rollback", System.out);
-    }
-
     @Descriptor("restore the bundles of the level before the current one")
     public void rollback(CommandSession session,
+            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
+                    absentValue = "false") boolean help,
             @Descriptor("show the plan; change nothing") @Parameter(names = "--dry-run", presentValue = "true",
                     absentValue = "false") boolean dryRun,
             @Descriptor(STRATEGY_TEXT) @Parameter(names = "--strategy",
                     absentValue = "auto") String strategy) throws PatchException {
+        if (help) {
+            CommandHelp.print(PatchCommands.class, "patch", "rollback", System.out);
+            return;
+        }
         int current = patches.currentLevel().number();
         if (current == 0) {
             throw new PatchException(Stage.RECEIVE, "the runtime is at level 0; there is nothing to roll back");
         }
-        rollback(session, dryRun, strategy, current - 1);
+        rollback(session, false, dryRun, strategy, current - 1);
     }
 
     @Descriptor("restore the bundles of an earlier patch level")
     public void rollback(CommandSession session,
+            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
+                    absentValue = "false") boolean help,
             @Descriptor("show the plan; change nothing") @Parameter(names = "--dry-run", presentValue = "true",
                     absentValue = "false") boolean dryRun,
             @Descriptor(STRATEGY_TEXT) @Parameter(names = "--strategy",
                     absentValue = "auto") String strategy,
             @Descriptor("the level to go back to") int level) throws PatchException {
+        if (help) {
+            CommandHelp.print(PatchCommands.class, "patch", "rollback", System.out);
+            return;
+        }
         PatchOutcome outcome = patches.rollback(level, options(session, dryRun, false, strategy), progress());
         switch (outcome.result()) {
             case DRY_RUN -> {
@@ -204,7 +234,13 @@ public class PatchCommands {
     }
 
     @Descriptor("the numbers of the committed levels, oldest first (used by tab completion)")
-    public List<String> levels() {
+    public List<String> levels(
+            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
+                    absentValue = "false") boolean help) {
+        if (help) {
+            CommandHelp.print(PatchCommands.class, "patch", "levels", System.out);
+            return null;
+        }
         return patches.levels().stream().map(level -> Integer.toString(level.number())).toList();
     }
 
@@ -258,6 +294,15 @@ public class PatchCommands {
             out.println("  " + revision.symbolicName() + " " + revision.version() + ", retired by " + revision.retiredBy());
             revision.heldBy().forEach(h -> out.println("    held by: " + h));
         }
+    }
+
+    /** The form of a command that needs a patch file and was given none: its help, or an error. */
+    private static void helpOrMissingFile(String function, boolean help) throws PatchException {
+        if (!help) {
+            throw new PatchException(Stage.RECEIVE, "patch:" + function + " needs a patch file; patch:" + function
+                    + " --help shows how to use it");
+        }
+        CommandHelp.print(PatchCommands.class, "patch", function, System.out);
     }
 
     static void printPlan(PatchPlan plan, PrintStream out) {
