@@ -17,8 +17,10 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -155,7 +157,8 @@ public class PatchCommands {
         }
     }
 
-    @Descriptor("restore the bundles of the level before the current one")
+    @Descriptor("restore the bundles of the previous level (for a level made by a rollback: the one before the"
+            + " level it restored)")
     public void rollback(CommandSession session,
             @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
                     absentValue = "false") boolean help,
@@ -167,11 +170,13 @@ public class PatchCommands {
             CommandHelp.print(PatchCommands.class, "patch", "rollback", System.out);
             return;
         }
-        int current = patches.currentLevel().number();
-        if (current == 0) {
-            throw new PatchException(Stage.RECEIVE, "the runtime is at level 0; there is nothing to roll back");
+        PatchLevel current = patches.currentLevel();
+        if (current.previous() < 0) {
+            throw new PatchException(Stage.RECEIVE, "the runtime is at level " + current.number()
+                    + (current.number() == 0 ? "" : ", which has the bundles of level 0")
+                    + "; there is nothing to roll back");
         }
-        rollback(session, false, dryRun, strategy, current - 1);
+        rollback(session, false, dryRun, strategy, current.previous());
     }
 
     @Descriptor("restore the bundles of an earlier patch level")
@@ -182,7 +187,8 @@ public class PatchCommands {
                     absentValue = "false") boolean dryRun,
             @Descriptor(STRATEGY_TEXT) @Parameter(names = "--strategy",
                     absentValue = "auto") String strategy,
-            @Descriptor("the level to go back to") int level) throws PatchException {
+            @Descriptor("the level to go back to; without it, the current level's PREVIOUS (patch:list)") int level)
+            throws PatchException {
         if (help) {
             CommandHelp.print(PatchCommands.class, "patch", "rollback", System.out);
             return;
@@ -213,10 +219,10 @@ public class PatchCommands {
         List<PatchLevel> levels = patches.levels();
         int current = patches.currentLevel().number();
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"LEVEL", "COMMITTED", "DESCRIPTION"});
+        rows.add(new String[] {"LEVEL", "COMMITTED", "PREVIOUS", "DESCRIPTION"});
         for (PatchLevel level : levels) {
             rows.add(new String[] {(level.number() == current ? "*" : " ") + level.number(),
-                TIME.format(level.committedAt()), level.description()});
+                TIME.format(level.committedAt()), previous(level), level.description()});
         }
         table(rows, out);
         out.println();
@@ -252,11 +258,15 @@ public class PatchCommands {
             CommandHelp.print(PatchCommands.class, "patch", "history", System.out);
             return;
         }
+        Map<Integer, PatchLevel> levels = new HashMap<>();
+        patches.levels().forEach(level -> levels.put(level.number(), level));
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"WHEN", "OPERATION", "SUBJECT", "OPERATOR", "OUTCOME", "LEVEL", "REASON"});
+        rows.add(new String[] {"WHEN", "OPERATION", "SUBJECT", "OPERATOR", "OUTCOME", "LEVEL", "PREVIOUS", "REASON"});
         for (HistoryEntry entry : patches.history()) {
+            // The previous level belongs to a level made: shown where the operation made one.
+            PatchLevel made = entry.outcome().equals("committed") ? levels.get(entry.level()) : null;
             rows.add(new String[] {TIME.format(entry.at()), entry.operation(), entry.subject(), entry.operator(),
-                entry.outcome(), Integer.toString(entry.level()), entry.reason()});
+                entry.outcome(), Integer.toString(entry.level()), made == null ? "" : previous(made), entry.reason()});
         }
         table(rows, System.out);
     }
@@ -327,6 +337,11 @@ public class PatchCommands {
         out.println((handover ? "  Components replaced: " : "  Components restarted: ") + orNone(plan.components()));
         out.println("  Consumers that see a gap: " + orNone(plan.consumers()));
         plan.notes().forEach(n -> out.println("  Note: " + n));
+    }
+
+    /** The level patch:rollback without a level goes back to from {@code level}, or "-" for none. */
+    private static String previous(PatchLevel level) {
+        return level.previous() < 0 ? "-" : Integer.toString(level.previous());
     }
 
     private static String orNone(List<String> items) {

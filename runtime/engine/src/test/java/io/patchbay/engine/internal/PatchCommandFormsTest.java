@@ -96,11 +96,12 @@ class PatchCommandFormsTest {
         assertEquals(List.of(), without);
     }
 
-    /** patch:rollback through a real Gogo session: restores the level before the current one. */
+    /** patch:rollback through a real Gogo session: restores the current level's previous one. */
     @Test
     void rollbackWithoutALevelRestoresThePreviousLevel() throws Exception {
         List<Integer> restored = new CopyOnWriteArrayList<>();
-        PatchLevel current = new PatchLevel(3, "apply p 1.0.0", Instant.EPOCH, Map.of());
+        // Level 3 restored level 1, whose previous level is 0.
+        PatchLevel current = new PatchLevel(3, "rollback to level 1", Instant.EPOCH, Map.of(), 0);
         PatchManager patches = (PatchManager) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {PatchManager.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "currentLevel" -> current;
@@ -113,11 +114,11 @@ class PatchCommandFormsTest {
                 });
         processor.addCommand("patch", new PatchCommands(patches));
         session.execute("patch:rollback");
-        assertEquals(List.of(2), restored);
+        assertEquals(List.of(0), restored);
         session.execute("patch:rollback 2");
-        assertEquals(List.of(2, 2), restored);
+        assertEquals(List.of(0, 2), restored);
         session.execute("patch:rollback --help");
-        assertEquals(List.of(2, 2), restored, "--help rolls nothing back");
+        assertEquals(List.of(0, 2), restored, "--help rolls nothing back");
     }
 
     /** Whether Gogo's matcher accepts {@code line} for this one form (its private per-method step). */
