@@ -70,6 +70,66 @@ class PatchConsoleIT extends ProcessTest {
         }
     }
 
+    /**
+     * Two patches on different bundles, then {@code patch:rollback} with no level twice, once from
+     * the console and once over HTTP: like an undo, the second goes back past the first rollback to
+     * the bundles of level 0 instead of re-applying the second patch; then there is nothing left to
+     * roll back. {@code patch:list}, {@code patch:history} and the API's levels show each level's
+     * previous one.
+     */
+    @Test
+    void twoRollbacksWithoutALevelGoBackTwoPatchesFromTheConsoleAndOverHttp() throws Exception {
+        Path data = temp.resolve("data");
+        int port = FreePort.pick();
+        try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs)) {
+            ApiClient api = ApiClient.of(runtime);
+            for (String patch : List.of("policy-fix.dp", "control-fix.dp")) {
+                RuntimeProcess.Result apply = runtime.console(logs, "patch:apply "
+                        + PatchbayTestConfiguration.patch(patch));
+                assertEquals(0, apply.exitStatus(), apply.out() + apply.err());
+            }
+            awaitActive(port, "after two patches", "1.0.1", "io.patchbay.demo.policy", "io.patchbay.demo.control");
+
+            RuntimeProcess.Result first = runtime.console(logs, "patch:rollback");
+            assertEquals(0, first.exitStatus(), first.out() + first.err());
+            assertTrue(first.out().contains("Committed: the runtime is at level 3 (the bundles of level 1)."),
+                    first.out());
+            awaitActive(port, "after the first rollback", "1.0.1", "io.patchbay.demo.policy");
+            awaitActive(port, "after the first rollback", "1.0.0", "io.patchbay.demo.control");
+
+            ApiClient.Response second = api.send("POST", "/api/v1/rollback");
+            assertEquals(200, second.status(), second.body());
+            assertEquals(4, second.number("level"));
+            assertEquals(0, second.number("restoredLevel"), "the level before the one the first rollback restored");
+            awaitActive(port, "after the second rollback", "1.0.0", "io.patchbay.demo.policy",
+                    "io.patchbay.demo.control");
+
+            String nothingLeft = "the runtime is at level 4, which has the bundles of level 0; there is nothing to roll"
+                    + " back";
+            RuntimeProcess.Result third = runtime.console(logs, "patch:rollback");
+            assertEquals(1, third.exitStatus(), third.out());
+            assertEquals("Error: " + nothingLeft, third.err().strip());
+            ApiClient.Response thirdOverHttp = api.send("POST", "/api/v1/rollback");
+            assertEquals(422, thirdOverHttp.status(), thirdOverHttp.body());
+            assertEquals(nothingLeft, thirdOverHttp.string("error"));
+
+            // The level rows: current mark, LEVEL, COMMITTED (date and time), PREVIOUS, DESCRIPTION.
+            List<String> levels = runtime.console(logs, "patch:list").out().lines()
+                    .filter(l -> l.matches("[ *]\\d+ .*")).map(l -> l.substring(1).split("\\s+", 5))
+                    .map(columns -> columns[3] + " " + columns[4]).toList();
+            assertEquals(List.of("- initial bundle set", "0 apply io.patchbay.demo.policy-fix 1.0.0",
+                    "1 apply io.patchbay.demo.control-fix 1.0.0", "0 rollback to level 1", "- rollback to level 0"),
+                    levels);
+            String history = runtime.console(logs, "patch:history").out();
+            assertTrue(history.lines().anyMatch(l -> l.matches(".* rollback +level 1 .* committed +3 +0 +rollback to"
+                    + " level 1")), history);
+            String overHttp = api.get("/api/v1/patches").body();
+            assertTrue(overHttp.contains("\"description\":\"rollback to level 1\""), overHttp);
+            assertTrue(overHttp.matches("(?s).*\\{\"level\":3,\"description\":\"rollback to level 1\",\"committedAt\":"
+                    + "\"[^\"]+\",\"previous\":0}.*"), overHttp);
+        }
+    }
+
     @Test
     void aRefusedPatchIsAFailedCommandWithOneLineAndChangesNothing() throws Exception {
         Path data = temp.resolve("data");

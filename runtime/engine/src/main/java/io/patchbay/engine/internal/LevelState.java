@@ -18,9 +18,11 @@ import java.util.TreeMap;
  * @param bundles     symbolic name to what was installed
  * @param packages    deployment package name to its version
  * @param operation   id of the operation that committed it (empty for level 0)
+ * @param previous    the level a rollback without a level number restores from this one (-1: none);
+ *                    see {@link io.patchbay.patch.PatchLevel#previous()}
  */
 record LevelState(int number, String description, Instant committedAt, Map<String, BundleRecord> bundles,
-        Map<String, String> packages, String operation) {
+        Map<String, String> packages, String operation, int previous) {
 
     /**
      * One bundle at a level.
@@ -37,9 +39,18 @@ record LevelState(int number, String description, Instant committedAt, Map<Strin
         packages = Map.copyOf(packages);
     }
 
-    /** @return the level that follows this one once {@code changes} are applied */
+    /** A level whose previous level is the one numbered before it (-1 for level 0). */
+    LevelState(int number, String description, Instant committedAt, Map<String, BundleRecord> bundles,
+            Map<String, String> packages, String operation) {
+        this(number, description, committedAt, bundles, packages, operation, number - 1);
+    }
+
+    /**
+     * @param previous the new level's {@link #previous()}
+     * @return the level that follows this one once {@code changes} are applied
+     */
     LevelState next(String description, java.util.List<Change> changes, Map<String, String> newPackages,
-            String operationId) {
+            String operationId, int previous) {
         Map<String, BundleRecord> after = new java.util.TreeMap<>(bundles);
         for (Change change : changes) {
             switch (change.kind()) {
@@ -49,7 +60,7 @@ record LevelState(int number, String description, Instant committedAt, Map<Strin
                 case UNCHANGED -> { }
             }
         }
-        return new LevelState(number + 1, description, Instant.now(), after, newPackages, operationId);
+        return new LevelState(number + 1, description, Instant.now(), after, newPackages, operationId, previous);
     }
 
     Map<String, String> fields() {
@@ -67,6 +78,7 @@ record LevelState(int number, String description, Instant committedAt, Map<Strin
                 .append(name).append('@').append(version));
         fields.put("packages", p.toString());
         fields.put("op", operation);
+        fields.put("previous", Integer.toString(previous));
         return fields;
     }
 
@@ -87,7 +99,10 @@ record LevelState(int number, String description, Instant committedAt, Map<Strin
             String[] parts = item.split("@", -1);
             packages.put(parts[0], parts[1]);
         }
-        return new LevelState(Integer.parseInt(entry.get("level")), entry.get("description"),
-                Instant.parse(entry.get("at")), bundles, packages, entry.get("op"));
+        int number = Integer.parseInt(entry.get("level"));
+        // A journal written before levels recorded their previous one: the level numbered before.
+        String previous = entry.get("previous");
+        return new LevelState(number, entry.get("description"), Instant.parse(entry.get("at")), bundles, packages,
+                entry.get("op"), previous.isEmpty() ? number - 1 : Integer.parseInt(previous));
     }
 }

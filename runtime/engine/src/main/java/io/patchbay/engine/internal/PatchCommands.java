@@ -17,8 +17,10 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -30,6 +32,12 @@ import org.osgi.service.component.annotations.Reference;
  * The {@code patch:*} console commands: a thin layer over {@link PatchManager} that prints what
  * a person wants to read (stages as they complete, tables) and fails the command, with one line
  * naming the cause, whenever the patch is refused or rolled back.
+ *
+ * <p>Gogo runs whichever overload of a command accepts the command line at the lowest conversion
+ * cost, and among equals the first in the JVM's method order, which changes from one start to the
+ * next. So no two overloads of a command accept the same command line: they differ in how many
+ * arguments they take, and a shorter form takes no option the longer one lacks (so an option on
+ * the line leaves no fewer arguments for the longer one). Every form takes {@code --help}.
  */
 @Component(service = PatchCommands.class, property = {
     "osgi.command.scope=patch",
@@ -63,12 +71,19 @@ public class PatchCommands {
     @Descriptor("show how to use patch:verify")
     public void verify(CommandSession session,
             @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
-                    absentValue = "false") boolean help) {
-        CommandHelp.print(PatchCommands.class, "patch", "verify", System.out);
+                    absentValue = "false") boolean help) throws PatchException {
+        helpOrMissingFile("verify", help);
     }
 
     @Descriptor("check a patch's signature, digests, manifests and version rules; changes nothing")
-    public void verify(CommandSession session, @Descriptor(FILE_TEXT) String file) throws PatchException {
+    public void verify(CommandSession session,
+            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
+                    absentValue = "false") boolean help,
+            @Descriptor(FILE_TEXT) String file) throws PatchException {
+        if (help) {
+            CommandHelp.print(PatchCommands.class, "patch", "verify", System.out);
+            return;
+        }
         PrintStream out = System.out;
         PatchDescriptor d = patches.verify(resolve(session, file), options(session, false, false, PatchOptions.AUTO));
         out.println("Verified " + d.displayName() + (d.isFixPack() ? " (fix pack for " + d.fixPackRange() + ")" : ""));
@@ -84,17 +99,23 @@ public class PatchCommands {
     @Descriptor("show how to use patch:simulate")
     public void simulate(CommandSession session,
             @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
-                    absentValue = "false") boolean help) {
-        CommandHelp.print(PatchCommands.class, "patch", "simulate", System.out);
+                    absentValue = "false") boolean help) throws PatchException {
+        helpOrMissingFile("simulate", help);
     }
 
     @Descriptor("show what applying a patch would do: changes, refresh closure, restarts, services, consumers")
     public void simulate(CommandSession session,
+            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
+                    absentValue = "false") boolean help,
             @Descriptor(DOWNGRADE_TEXT) @Parameter(names = "--allow-downgrade",
                     presentValue = "true", absentValue = "false") boolean allowDowngrade,
             @Descriptor(STRATEGY_TEXT) @Parameter(names = "--strategy",
                     absentValue = "auto") String strategy,
             @Descriptor(FILE_TEXT) String file) throws PatchException {
+        if (help) {
+            CommandHelp.print(PatchCommands.class, "patch", "simulate", System.out);
+            return;
+        }
         PatchPlan plan = patches.simulate(resolve(session, file), options(session, false, allowDowngrade, strategy),
                 progress());
         printPlan(plan, System.out);
@@ -103,12 +124,14 @@ public class PatchCommands {
     @Descriptor("show how to use patch:apply")
     public void apply(CommandSession session,
             @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
-                    absentValue = "false") boolean help) {
-        CommandHelp.print(PatchCommands.class, "patch", "apply", System.out);
+                    absentValue = "false") boolean help) throws PatchException {
+        helpOrMissingFile("apply", help);
     }
 
     @Descriptor("verify, plan, apply and health-check a patch; rolled back automatically if anything is worse")
     public void apply(CommandSession session,
+            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
+                    absentValue = "false") boolean help,
             @Descriptor("stop after the plan; change nothing") @Parameter(names = "--dry-run", presentValue = "true",
                     absentValue = "false") boolean dryRun,
             @Descriptor(DOWNGRADE_TEXT) @Parameter(names = "--allow-downgrade",
@@ -116,6 +139,10 @@ public class PatchCommands {
             @Descriptor(STRATEGY_TEXT) @Parameter(names = "--strategy",
                     absentValue = "auto") String strategy,
             @Descriptor(FILE_TEXT) String file) throws PatchException {
+        if (help) {
+            CommandHelp.print(PatchCommands.class, "patch", "apply", System.out);
+            return;
+        }
         PrintStream out = System.out;
         PatchOutcome outcome = patches.apply(resolve(session, file), options(session, dryRun, allowDowngrade, strategy),
                 progress());
@@ -130,33 +157,42 @@ public class PatchCommands {
         }
     }
 
-    @Descriptor("show how to use patch:rollback")
+    @Descriptor("restore the bundles of the previous level (for a level made by a rollback: the one before the"
+            + " level it restored)")
     public void rollback(CommandSession session,
             @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
-                    absentValue = "false") boolean help) {
-        CommandHelp.print(PatchCommands.class, "patch", "rollback", System.out);
-    }
-
-    @Descriptor("restore the bundles of the level before the current one")
-    public void rollback(CommandSession session,
+                    absentValue = "false") boolean help,
             @Descriptor("show the plan; change nothing") @Parameter(names = "--dry-run", presentValue = "true",
                     absentValue = "false") boolean dryRun,
             @Descriptor(STRATEGY_TEXT) @Parameter(names = "--strategy",
                     absentValue = "auto") String strategy) throws PatchException {
-        int current = patches.currentLevel().number();
-        if (current == 0) {
-            throw new PatchException(Stage.RECEIVE, "the runtime is at level 0; there is nothing to roll back");
+        if (help) {
+            CommandHelp.print(PatchCommands.class, "patch", "rollback", System.out);
+            return;
         }
-        rollback(session, dryRun, strategy, current - 1);
+        PatchLevel current = patches.currentLevel();
+        if (current.previous() < 0) {
+            throw new PatchException(Stage.RECEIVE, "the runtime is at level " + current.number()
+                    + (current.number() == 0 ? "" : ", which has the bundles of level 0")
+                    + "; there is nothing to roll back");
+        }
+        rollback(session, false, dryRun, strategy, current.previous());
     }
 
     @Descriptor("restore the bundles of an earlier patch level")
     public void rollback(CommandSession session,
+            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
+                    absentValue = "false") boolean help,
             @Descriptor("show the plan; change nothing") @Parameter(names = "--dry-run", presentValue = "true",
                     absentValue = "false") boolean dryRun,
             @Descriptor(STRATEGY_TEXT) @Parameter(names = "--strategy",
                     absentValue = "auto") String strategy,
-            @Descriptor("the level to go back to") int level) throws PatchException {
+            @Descriptor("the level to go back to; without it, the current level's PREVIOUS (patch:list)") int level)
+            throws PatchException {
+        if (help) {
+            CommandHelp.print(PatchCommands.class, "patch", "rollback", System.out);
+            return;
+        }
         PatchOutcome outcome = patches.rollback(level, options(session, dryRun, false, strategy), progress());
         switch (outcome.result()) {
             case DRY_RUN -> {
@@ -183,10 +219,10 @@ public class PatchCommands {
         List<PatchLevel> levels = patches.levels();
         int current = patches.currentLevel().number();
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"LEVEL", "COMMITTED", "DESCRIPTION"});
+        rows.add(new String[] {"LEVEL", "COMMITTED", "PREVIOUS", "DESCRIPTION"});
         for (PatchLevel level : levels) {
             rows.add(new String[] {(level.number() == current ? "*" : " ") + level.number(),
-                TIME.format(level.committedAt()), level.description()});
+                TIME.format(level.committedAt()), previous(level), level.description()});
         }
         table(rows, out);
         out.println();
@@ -204,7 +240,13 @@ public class PatchCommands {
     }
 
     @Descriptor("the numbers of the committed levels, oldest first (used by tab completion)")
-    public List<String> levels() {
+    public List<String> levels(
+            @Descriptor(HELP_TEXT) @Parameter(names = "--help", presentValue = "true",
+                    absentValue = "false") boolean help) {
+        if (help) {
+            CommandHelp.print(PatchCommands.class, "patch", "levels", System.out);
+            return null;
+        }
         return patches.levels().stream().map(level -> Integer.toString(level.number())).toList();
     }
 
@@ -216,11 +258,15 @@ public class PatchCommands {
             CommandHelp.print(PatchCommands.class, "patch", "history", System.out);
             return;
         }
+        Map<Integer, PatchLevel> levels = new HashMap<>();
+        patches.levels().forEach(level -> levels.put(level.number(), level));
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"WHEN", "OPERATION", "SUBJECT", "OPERATOR", "OUTCOME", "LEVEL", "REASON"});
+        rows.add(new String[] {"WHEN", "OPERATION", "SUBJECT", "OPERATOR", "OUTCOME", "LEVEL", "PREVIOUS", "REASON"});
         for (HistoryEntry entry : patches.history()) {
+            // The previous level belongs to a level made: shown where the operation made one.
+            PatchLevel made = entry.outcome().equals("committed") ? levels.get(entry.level()) : null;
             rows.add(new String[] {TIME.format(entry.at()), entry.operation(), entry.subject(), entry.operator(),
-                entry.outcome(), Integer.toString(entry.level()), entry.reason()});
+                entry.outcome(), Integer.toString(entry.level()), made == null ? "" : previous(made), entry.reason()});
         }
         table(rows, System.out);
     }
@@ -260,6 +306,15 @@ public class PatchCommands {
         }
     }
 
+    /** The form of a command that needs a patch file and was given none: its help, or an error. */
+    private static void helpOrMissingFile(String function, boolean help) throws PatchException {
+        if (!help) {
+            throw new PatchException(Stage.RECEIVE, "patch:" + function + " needs a patch file; patch:" + function
+                    + " --help shows how to use it");
+        }
+        CommandHelp.print(PatchCommands.class, "patch", function, System.out);
+    }
+
     static void printPlan(PatchPlan plan, PrintStream out) {
         out.println("Plan for " + (plan.patch() == null ? "rollback" : plan.patch().displayName()) + ": strategy "
                 + plan.strategy() + " (" + plan.reason() + ")");
@@ -282,6 +337,11 @@ public class PatchCommands {
         out.println((handover ? "  Components replaced: " : "  Components restarted: ") + orNone(plan.components()));
         out.println("  Consumers that see a gap: " + orNone(plan.consumers()));
         plan.notes().forEach(n -> out.println("  Note: " + n));
+    }
+
+    /** The level patch:rollback without a level goes back to from {@code level}, or "-" for none. */
+    private static String previous(PatchLevel level) {
+        return level.previous() < 0 ? "-" : Integer.toString(level.previous());
     }
 
     private static String orNone(List<String> items) {

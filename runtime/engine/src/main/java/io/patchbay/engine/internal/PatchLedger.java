@@ -187,6 +187,6 @@ final class PatchLedger {
     static PatchLevel toApi(LevelState state) {
         Map<String, String> versions = new LinkedHashMap<>();
         state.bundles().forEach((bsn, record) -> versions.put(bsn, record.version()));
-        return new PatchLevel(state.number(), state.description(), state.committedAt(), versions);
+        return new PatchLevel(state.number(), state.description(), state.committedAt(), versions, state.previous());
     }
 }

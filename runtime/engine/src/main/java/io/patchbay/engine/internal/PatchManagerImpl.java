@@ -145,7 +145,7 @@ public class PatchManagerImpl implements PatchManager {
             Map<String, String> packages = new TreeMap<>(ledger.current().packages());
             packages.put(d.symbolicName(), d.version().toString());
             return carryOut("apply", d.displayName(), "apply " + d.displayName(), options.operator(), planned,
-                    packages, timer);
+                    packages, ledger.current().number(), timer);
         });
     }
 
@@ -186,13 +186,16 @@ public class PatchManagerImpl implements PatchManager {
             return new PatchOutcome(PatchOutcome.Result.DRY_RUN, current.number(), "dry run: nothing was changed",
                     planned.plan(), timer.timings());
         }
+        // Rolling back from a restored level goes on to the level before the one restored, as an
+        // undo does, instead of back to the level the rollback left.
         return carryOut("rollback", "level " + level, "rollback to level " + level, options.operator(), planned,
-                target.packages(), timer);
+                target.packages(), target.previous(), timer);
     }
 
     /** Apply, health-check, then commit or roll back: the part of an operation that changes things. */
     private PatchOutcome carryOut(String operation, String subject, String description, String operator,
-            Planner.Planned planned, Map<String, String> packagesAfter, Timer timer) throws Exception {
+            Planner.Planned planned, Map<String, String> packagesAfter, int previousAfter, Timer timer)
+            throws Exception {
         LevelState before = ledger.current();
         Snapshot snapshot = Snapshot.take(context, scr);
         List<String> shouldBeActive = activeManagedBundles();
@@ -222,7 +225,7 @@ public class PatchManagerImpl implements PatchManager {
             try {
                 timer.done(Stage.HEALTH, "bundles and components active again, no framework errors, health checks pass");
                 journalStep(id, "healthy");
-                LevelState next = before.next(description, changes, packagesAfter, id);
+                LevelState next = before.next(description, changes, packagesAfter, id, previousAfter);
                 ledger.recordLevel(next);
                 journalStep(id, "level-recorded");
                 ledger.end(id, "committed", next.number(), description);

@@ -44,7 +44,8 @@ class ChangeTest {
         LevelState one = zero.next("apply p 1.0.0", List.of(
                 new Change("x", Change.Kind.UPDATE, "patchbay:initial/x", "1.0.0", A, "1.0.1", B),
                 new Change("y", Change.Kind.UNINSTALL, "patchbay:initial/y", "1.0.0", A, "", ""),
-                new Change("z", Change.Kind.INSTALL, "patchbay:z", "", "", "3.0.0", B)), Map.of("p", "1.0.0"), "op-1");
+                new Change("z", Change.Kind.INSTALL, "patchbay:z", "", "", "3.0.0", B)), Map.of("p", "1.0.0"), "op-1",
+                zero.number());
         assertEquals(1, one.number());
         assertEquals(new LevelState.BundleRecord("1.0.1", B, "patchbay:initial/x"), one.bundles().get("x"));
         assertEquals(null, one.bundles().get("y"));
@@ -57,5 +58,26 @@ class ChangeTest {
         assertEquals(one.bundles(), read.bundles());
         assertEquals(one.packages(), read.packages());
         assertEquals("op-1", read.operation());
+        assertEquals(0, read.previous());
+    }
+
+    @Test
+    void aLevelMadeByARollbackGoesBackToTheLevelBeforeTheOneItRestoredEvenAfterTheJournal() throws Exception {
+        LevelState zero = new LevelState(0, "initial", Instant.EPOCH,
+                Map.of("x", new LevelState.BundleRecord("1.0.0", A, "patchbay:initial/x")), Map.of(), "");
+        Change update = new Change("x", Change.Kind.UPDATE, "patchbay:initial/x", "1.0.0", A, "1.0.1", B);
+        LevelState one = zero.next("apply p 1.0.0", List.of(update), Map.of("p", "1.0.0"), "op-1", zero.number());
+        LevelState two = one.next("rollback to level 0", List.of(update.inverse()), Map.of(), "op-2", zero.previous());
+        assertEquals(-1, zero.previous());
+        assertEquals(-1, two.previous());
+        Journal journal = new Journal(temp.resolve("journal.log"));
+        journal.append(PatchLedger.LEVEL, two.fields());
+        Map<String, String> beforePreviousWasRecorded = new java.util.LinkedHashMap<>(one.fields());
+        beforePreviousWasRecorded.remove("previous");
+        journal.append(PatchLedger.LEVEL, beforePreviousWasRecorded);
+        journal.close();
+        List<Journal.Entry> entries = new Journal(temp.resolve("journal.log")).entries();
+        assertEquals(-1, LevelState.from(entries.get(0)).previous());
+        assertEquals(0, LevelState.from(entries.get(1)).previous(), "an older record: the level numbered before");
     }
 }

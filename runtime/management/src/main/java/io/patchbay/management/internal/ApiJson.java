@@ -50,7 +50,7 @@ final class ApiJson {
 
     static void level(JsonWriter json, PatchLevel level) {
         json.field("level", level.number()).field("description", level.description())
-                .field("committedAt", level.committedAt().toString());
+                .field("committedAt", level.committedAt().toString()).field("previous", level.previous());
     }
 
     static void bundleVersions(JsonWriter json, Map<String, String> bundles) {

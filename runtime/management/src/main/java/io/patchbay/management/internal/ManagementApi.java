@@ -40,7 +40,8 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardTarget;
  * <li>{@code GET /api/v1/status}, {@code GET /api/v1/bundles}, {@code GET /api/v1/patches}
  *     (levels and history), {@code POST /api/v1/patches?simulate=&allowDowngrade=&name=&strategy=} (the body
  *     is the patch file, at most {@code maxBodyBytes}: 413 beyond), {@code POST
- *     /api/v1/rollback?level=&dryRun=&strategy=} (default: the level before the current one).</li>
+ *     /api/v1/rollback?level=&dryRun=&strategy=} (default: the current level's previous one,
+ *     {@link PatchLevel#previous()}).</li>
  * <li>400 for a malformed request, 422 when the engine refuses a patch or rolls it back (the runtime is
  *     as it was), 409 while another operation runs from any surface, 404 and 405 for unknown paths
  *     and methods. Errors are {@code {"error": "<one line>", "stage": ...}}.</li>
@@ -250,13 +251,14 @@ public class ManagementApi extends HttpServlet {
         if (asked != null) {
             level = asked;
         } else {
-            // As patch:rollback without a level: the one before the current one.
-            int current = patches.currentLevel().number();
-            if (current == 0) {
-                throw new ApiError(422, "the runtime is at level 0; there is nothing to roll back", Stage.RECEIVE,
-                        Map.of());
+            // As patch:rollback without a level: the previous one, so a second rollback goes on back.
+            PatchLevel current = patches.currentLevel();
+            if (current.previous() < 0) {
+                throw new ApiError(422, "the runtime is at level " + current.number()
+                        + (current.number() == 0 ? "" : ", which has the bundles of level 0")
+                        + "; there is nothing to roll back", Stage.RECEIVE, Map.of());
             }
-            level = current - 1;
+            level = current.previous();
         }
         PatchOutcome outcome = refusedAs422(() -> patches.rollback(level, options, stages), stages);
         return outcome(outcome, stages, "rollback to level " + level + " did not pass the health gate and was"
