@@ -142,7 +142,9 @@ final class JournalCommand {
                 }
                 // One rename: a crash leaves either the damaged journal or the repaired one, never half.
                 Files.move(next, journal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                forceFolder(journal.getParent());
             } catch (IOException e) {
+                deleteQuietly(next);
                 throw new LaunchException(LaunchException.ENVIRONMENT, "cannot repair the journal " + journal + " ("
                         + DataFolder.reason(e) + "); it is unchanged");
             }
@@ -193,6 +195,23 @@ final class JournalCommand {
         }
         String text = new String(bytes, (int) offset, end - (int) offset, StandardCharsets.UTF_8);
         return text.replaceAll("\\p{Cntrl}", "?") + (end < bytes.length && bytes[end] != '\n' ? "..." : "");
+    }
+
+    /** Makes the rename itself durable: a directory's entries reach the disk only when it is forced. */
+    private static void forceFolder(Path folder) {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // not every file system lets a folder be opened; the rename is still atomic
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // the refusal that follows is what matters; a stray temporary file is harmless
+        }
     }
 
     private static String records(int count) {

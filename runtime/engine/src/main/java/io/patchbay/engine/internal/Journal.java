@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  *
  * <p>Record types: {@code LEVEL} (a committed bundle set), {@code BEGIN} (an intent: what an
  * operation is about to change), {@code STEP} (progress inside an operation), {@code END} (its
- * outcome) and {@code REFUSED} (an operation refused before it changed anything).
+ * outcome), {@code REFUSED} (an operation refused before it changed anything) and
+ * {@link JournalFormat#REPAIRED} (written by {@code patchbay journal repair}, never by the engine).
  */
 final class Journal {
 
