@@ -281,7 +281,7 @@ class PatchConsoleIT extends ProcessTest {
      * Waits until {@code /status} shows each bundle at {@code version} and active. A bundle that a
      * handover installed has a higher id than the web bundle, so it may start after /status answers.
      */
-    private static void awaitActive(int port, String when, String version, String... symbolicNames) throws Exception {
+    static void awaitActive(int port, String when, String version, String... symbolicNames) throws Exception {
         List<String> wanted = List.of(symbolicNames).stream().map(bsn -> "{\"symbolicName\":\"" + bsn
                 + "\",\"version\":\"" + version + "\",\"state\":\"ACTIVE\"}").toList();
         try {
@@ -298,7 +298,7 @@ class PatchConsoleIT extends ProcessTest {
      * Starts the runtime with the test hook that pauses at a journal step, applies a patch from the
      * console, and kills the runtime with SIGKILL once it is paused there.
      */
-    private static void killWhilePaused(Path data, int port, String applyArguments, String step) throws Exception {
+    static void killWhilePaused(Path data, int port, String applyArguments, String step) throws Exception {
         Path consoleOut = logs.resolve("crash-console-" + step.replace(':', '_') + ".out");
         try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs,
                 Map.of("PATCHBAY_OPTS", "-Dpatchbay.test.pauseAt=" + step))) {

@@ -9,7 +9,9 @@ import java.util.List;
  * <ul>
  * <li>{@code patchbay [--data DIR] [--http-port N] [--api-port N]} runs the runtime (see {@link PatchbayRuntime});</li>
  * <li>{@code patchbay console [--data DIR] [-c COMMAND]} attaches to the running one (see
- *     {@link ConsoleClient}).</li>
+ *     {@link ConsoleClient});</li>
+ * <li>{@code patchbay journal check|repair [--data DIR] ...} looks at and repairs a damaged
+ *     journal without the framework (see {@link JournalCommand}).</li>
  * </ul>
  * Every refusal is one line on standard error, {@code patchbay: <what is wrong>}, and a non-zero
  * exit status: 2 for a wrong command line, 3 for an environment that does not allow the start,
@@ -33,6 +35,9 @@ public final class Main {
         try {
             if (!args.isEmpty() && args.get(0).equals("console")) {
                 return ConsoleClient.run(args.subList(1, args.size()), System.in, System.out, System.err);
+            }
+            if (!args.isEmpty() && args.get(0).equals("journal")) {
+                return JournalCommand.run(args.subList(1, args.size()), System.out);
             }
             Path home = Path.of(System.getProperty(HOME_PROPERTY, "."));
             boolean interactive = Boolean.parseBoolean(System.getProperty(INTERACTIVE_PROPERTY, "false"));

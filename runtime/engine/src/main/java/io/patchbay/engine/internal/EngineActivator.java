@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -26,7 +28,10 @@ import org.osgi.framework.BundleContext;
  *     the store from the distribution it was installed from;</li>
  * <li>when the journal holds an operation that began and never ended (the JVM died during a
  *     patch or a rollback), brings the framework back to the last committed level and records
- *     how the operation ended.</li>
+ *     how the operation ended;</li>
+ * <li>when the operator repaired a damaged journal ({@code patchbay journal repair}), brings
+ *     every bundle the kept level records, and every bundle a patch installed, back to that
+ *     level, as an operation of its own, so that a crash in the middle is recovered as above.</li>
  * </ol>
  * The engine's services start only after this, through Declarative Services.
  */
@@ -44,7 +49,13 @@ public final class EngineActivator implements BundleActivator {
             if (!ledger.hasLevels()) {
                 ledger.recordLevel(levelZero(context, ledger.store(), EngineFiles.home(context)));
             }
+            // Read before recovery writes its outcome, so that the repair still counts as pending.
+            Optional<Journal.Entry> repaired = ledger.repairPending();
             recover(context, ledger);
+            if (repaired.isPresent()) {
+                beginRestoreAfterRepair(context, ledger, repaired.get());
+                recover(context, ledger);
+            }
         } finally {
             journal.close();
         }
@@ -82,12 +93,39 @@ public final class EngineActivator implements BundleActivator {
             ledger.step(id, "recovery: " + step);
             TestHook.pauseIfAsked(pauseAt, "recovery: " + step, System.out);
         }, new ArrayList<>());
+        if (intent.get("op").equals(PatchLedger.REPAIR)) {
+            ledger.end(id, "recovered", target.number(), "the bundles were brought back to level " + target.number()
+                    + ", the last level the repaired journal keeps");
+            System.out.println("Patchbay: the journal was repaired; the bundles were brought back to level "
+                    + target.number() + ", the last level it keeps.");
+            return;
+        }
         String how = committed ? "committed" : "rolled back";
         ledger.end(id, committed ? "committed" : "recovered", target.number(),
                 "the runtime stopped during this " + intent.get("op") + "; recovered at start: " + how + ", level "
                         + target.number());
         System.out.println("Patchbay: an interrupted " + intent.get("op") + " of " + intent.get("subject") + " was "
                 + how + " at start; the runtime is at level " + target.number() + ".");
+    }
+
+    /**
+     * Records the intent to bring back the kept level: the records the repair dropped may have
+     * changed any bundle of that level, or installed new ones (a patch installs at a
+     * {@code patchbay:} location), so the intent names all of those; bundles installed by other
+     * means are left alone, as everywhere.
+     */
+    static void beginRestoreAfterRepair(BundleContext context, PatchLedger ledger, Journal.Entry repaired)
+            throws IOException {
+        Set<String> names = new TreeSet<>(ledger.current().bundles().keySet());
+        for (Bundle bundle : ManagedBundles.all(context)) {
+            if (bundle.getLocation().startsWith("patchbay:")) {
+                names.add(bundle.getSymbolicName());
+            }
+        }
+        List<Change> every = names.stream()
+                .map(bsn -> new Change(bsn, Change.Kind.UNCHANGED, "", "", "", "", "")).toList();
+        ledger.begin(PatchLedger.REPAIR, "journal.log from line " + repaired.get("line") + " (kept as "
+                + repaired.get("backup") + ")", "launcher", Change.encode(every));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.patchbay.engine.internal;
 
+import io.patchbay.journal.JournalFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,18 +18,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.zip.CRC32;
 
 /**
  * Patchbay's append-only journal: one record per line, each forced to disk before the call
- * returns. A record is {@code TYPE|key=value|...|crc=XXXXXXXX} with URL-encoded values and a
- * CRC-32 over everything before {@code |crc=}. A last line that is torn (no newline or a bad
- * checksum, as a crash mid-write leaves it) never took effect: it is cut off when the journal
- * is opened, so the next record starts on a clean line.
+ * returns, in the line format of {@link JournalFormat} (a CRC-32 per record). A last line that is
+ * torn (no newline, as a crash mid-write leaves it) never took effect: it is cut off when the
+ * journal is opened, so the next record starts on a clean line. Any other damaged line makes
+ * opening and reading fail with its line number.
  *
  * <p>Record types: {@code LEVEL} (a committed bundle set), {@code BEGIN} (an intent: what an
  * operation is about to change), {@code STEP} (progress inside an operation), {@code END} (its
- * outcome) and {@code REFUSED} (an operation refused before it changed anything).
+ * outcome), {@code REFUSED} (an operation refused before it changed anything) and
+ * {@link JournalFormat#REPAIRED} (written by {@code patchbay journal repair}, never by the engine).
  */
 final class Journal {
 
@@ -141,7 +142,7 @@ final class Journal {
                     .append(URLEncoder.encode(field.getValue() == null ? "" : field.getValue(), StandardCharsets.UTF_8));
         }
         String body = line.toString();
-        long offset = write(body + "|crc=" + crc(body) + "\n");
+        long offset = write(JournalFormat.line(body));
         begun |= type.equals(PatchLedger.BEGIN);
         return offset;
     }
@@ -176,70 +177,43 @@ final class Journal {
     }
 
     /**
-     * Reads every complete record into {@code entries} (if given) and tells {@code each} (if given)
-     * where it starts; returns the length of the file up to the end of the last one.
+     * Reads every intact record into {@code entries} (if given) and tells {@code each} (if given)
+     * where it starts; returns the length of the file up to the end of the last one. A damaged
+     * line anywhere but a torn last one is an error: the launcher refuses to start on such a
+     * journal, and the engine never guesses past it.
      */
     private long read(List<Entry> entries, Consumer<Located> each) throws IOException {
         if (!Files.exists(file)) {
             return 0;
         }
-        byte[] bytes = Files.readAllBytes(file);
-        long valid = 0;
-        int start = 0;
-        int lineNumber = 0;
-        while (start < bytes.length) {
-            int end = start;
-            while (end < bytes.length && bytes[end] != '\n') {
-                end++;
+        JournalFormat.Scan scan = JournalFormat.scan(Files.readAllBytes(file), (line, offset, body) -> {
+            Entry entry = fromBody(body);
+            if (entries != null) {
+                entries.add(entry);
             }
-            lineNumber++;
-            boolean complete = end < bytes.length;
-            String line = new String(bytes, start, end - start, StandardCharsets.UTF_8);
-            Entry entry = line.isEmpty() ? null : parse(line);
-            if (complete && line.isEmpty()) {
-                valid = end + 1;
-            } else if (entry != null && complete) {
-                if (entries != null) {
-                    entries.add(entry);
-                }
-                if (each != null) {
-                    each.accept(new Located(start, entry));
-                }
-                valid = end + 1;
-            } else if (end + 1 >= bytes.length) {
-                break; // the torn last record: cut off on open
-            } else {
-                throw new IOException("journal " + file + " is damaged at line " + lineNumber);
+            if (each != null) {
+                each.accept(new Located(offset, entry));
             }
-            start = end + 1;
+        });
+        if (scan.damaged()) {
+            throw new IOException("journal " + file + " is damaged at line " + scan.damagedLine());
         }
-        return valid;
+        return scan.validBytes();
     }
 
     static Entry parse(String line) {
-        int crcAt = line.lastIndexOf("|crc=");
-        if (crcAt < 0) {
-            return null;
-        }
-        String body = line.substring(0, crcAt);
-        if (!line.substring(crcAt + 5).equals(crc(body))) {
-            return null;
-        }
+        String body = JournalFormat.checkedBody(line);
+        return body == null ? null : fromBody(body);
+    }
+
+    /** @param body an intact record's body, as {@link JournalFormat#checkedBody} gives it */
+    private static Entry fromBody(String body) {
         String[] parts = body.split("\\|");
         Map<String, String> fields = new LinkedHashMap<>();
         for (int i = 1; i < parts.length; i++) {
             int eq = parts[i].indexOf('=');
-            if (eq < 0) {
-                return null;
-            }
             fields.put(parts[i].substring(0, eq), URLDecoder.decode(parts[i].substring(eq + 1), StandardCharsets.UTF_8));
         }
         return new Entry(parts[0], Collections.unmodifiableMap(fields));
-    }
-
-    static String crc(String body) {
-        CRC32 crc = new CRC32();
-        crc.update(body.getBytes(StandardCharsets.UTF_8));
-        return String.format("%08x", crc.getValue());
     }
 }

@@ -1,5 +1,6 @@
 package io.patchbay.engine.internal;
 
+import io.patchbay.journal.JournalFormat;
 import io.patchbay.patch.HistoryEntry;
 import io.patchbay.patch.PatchLevel;
 import java.io.IOException;
@@ -24,6 +25,8 @@ final class PatchLedger {
     static final String STEP = "STEP";
     static final String END = "END";
     static final String REFUSED = "REFUSED";
+    /** The operation that brings the bundles back to the level a repaired journal ends at. */
+    static final String REPAIR = "journal repair";
 
     private final Journal journal;
     private final BundleStore store;
@@ -142,6 +145,22 @@ final class PatchLedger {
             }
         }
         return open.values().stream().reduce((a, b) -> b);
+    }
+
+    /**
+     * @return the record {@code patchbay journal repair} left, while the operation that brings the
+     *         bundles back to the kept level has not begun yet
+     */
+    Optional<Journal.Entry> repairPending() {
+        Journal.Entry pending = null;
+        for (Journal.Entry entry : journal.entries()) {
+            if (entry.type().equals(JournalFormat.REPAIRED)) {
+                pending = entry;
+            } else if (entry.type().equals(BEGIN) && entry.get("op").equals(REPAIR)) {
+                pending = null;
+            }
+        }
+        return Optional.ofNullable(pending);
     }
 
     List<HistoryEntry> history() {
