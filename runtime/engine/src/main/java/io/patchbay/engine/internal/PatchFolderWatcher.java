@@ -144,7 +144,11 @@ public class PatchFolderWatcher {
 
     void poll() {
         for (Path file : files(root.resolve(PROCESSING))) {
-            process(file); // waited for a busy engine
+            try {
+                process(file); // waited for a busy engine
+            } catch (RuntimeException e) {
+                // Tried again on the next look; an exception here would end the polling for good.
+            }
         }
         Map<Path, String> seen = new HashMap<>();
         List<Path> incoming = files(root.resolve(INCOMING));
@@ -173,12 +177,19 @@ public class PatchFolderWatcher {
 
     /** Moves what is not a patch from incoming/ to failed/ with its reason, or reports once that it cannot. */
     private void setAside(Path file, String reason) {
+        Path moved;
         try {
-            writeReason(move(file, root.resolve(FAILED)), reason);
+            moved = move(file, root.resolve(FAILED));
         } catch (IOException e) {
             stuck.add(file);
             System.err.println("patchbay: the patch folder cannot move " + oneLine(file.toString()) + " to " + FAILED
                     + "/ (" + oneLine(String.valueOf(e.getMessage())) + "); it is left where it is: " + reason);
+            return;
+        }
+        try {
+            writeReason(moved, reason);
+        } catch (IOException e) {
+            // It is out of incoming/ all the same; the operator sees it in failed/ without its reason.
         }
     }
 
