@@ -119,6 +119,31 @@ class PatchFolderIT extends ProcessTest {
         }
     }
 
+    /**
+     * What cannot be moved out of {@code incoming/} (here {@code failed/} is a file, so a directory
+     * has nowhere to go) is reported once on standard error and then left alone, and the folder
+     * goes on taking patches.
+     */
+    @Test
+    void whatCannotBeMovedIsReportedOnceAndTheFolderGoesOn() throws Exception {
+        Path data = temp.resolve("data");
+        int port = FreePort.pick();
+        try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs)) {
+            Path patches = data.resolve("patches");
+            Files.delete(patches.resolve("failed"));
+            Files.writeString(patches.resolve("failed"), "not a folder");
+            Files.createDirectory(patches.resolve("incoming/a-folder.dp"));
+            String report = "the patch folder cannot move " + patches.resolve("incoming/a-folder.dp") + " to failed/";
+            Await.until("the folder that cannot be moved to be reported", TIMEOUT, () -> runtime.err().contains(report));
+
+            // Two looks at least pass before a patch is taken: the stuck folder is not reported again.
+            drop(PatchbayTestConfiguration.patch("policy-fix.dp"), patches);
+            Await.until("the patch to be applied", TIMEOUT, () -> Files.exists(patches.resolve("applied/policy-fix.dp")));
+            assertEquals(1, runtime.err().lines().filter(line -> line.contains(report)).count(), runtime.err());
+            assertTrue(Files.isDirectory(patches.resolve("incoming/a-folder.dp")), "left where it is");
+        }
+    }
+
     /** Writes under a temporary name and renames into place, as a careful writer does. */
     private static void drop(Path patch, Path patches) throws Exception {
         Path part = patches.resolve("incoming/" + patch.getFileName() + ".part");
