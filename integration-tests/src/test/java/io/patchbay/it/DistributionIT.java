@@ -3,6 +3,7 @@ package io.patchbay.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -207,6 +208,38 @@ class DistributionIT extends ProcessTest {
         assertEquals(3, result.exitStatus());
         assertOneLine("patchbay: no running Patchbay owns data folder " + data + " (no console socket at "
                 + data.resolve("run/console.sock") + ")", result.err());
+    }
+
+    /**
+     * Another OS user who tries to attach is told that file permissions refuse them, naming the file
+     * and its owner: first the owner-only data folder hides the socket, then (with the folders
+     * opened) the owner-only socket itself refuses the connection. Needs root, to run the console
+     * as {@code nobody}.
+     */
+    @Test
+    void anotherUserAttachingIsToldThePermissionsRefuseThem() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/runuser")),
+                "needs root and runuser to run the console as another user");
+        // The folder above the data folder is open to all, as a home or /srv folder is.
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path data = temp.resolve("data");
+        Path socket = data.resolve("run/console.sock");
+        try (RuntimeProcess runtime = RuntimeProcess.start(data, FreePort.pick(), logs)) {
+            RuntimeProcess.Result hidden = RuntimeProcess.runAs("nobody", logs, "console", "--data", data.toString(),
+                    "-c", "lb");
+            assertEquals(3, hidden.exitStatus(), hidden.err());
+            assertOneLine("patchbay: not allowed to attach to " + socket + ": the permissions of " + data
+                    + " (owner root, rwx------) refuse user nobody; only root, who runs Patchbay, may attach", hidden.err());
+
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(socket.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+            RuntimeProcess.Result refused = RuntimeProcess.runAs("nobody", logs, "console", "--data", data.toString(),
+                    "-c", "lb");
+            assertEquals(3, refused.exitStatus(), refused.err());
+            assertOneLine("patchbay: not allowed to attach to " + socket + ": the permissions of the socket (owner"
+                    + " root, rw-------) refuse user nobody; only root, who runs Patchbay, may attach", refused.err());
+            assertEquals(0, runtime.console(logs, "lb").exitStatus(), "the owner still attaches");
+        }
     }
 
     private static long bundleId(RuntimeProcess runtime, String bsn) throws Exception {

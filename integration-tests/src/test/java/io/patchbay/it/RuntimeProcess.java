@@ -132,10 +132,23 @@ public final class RuntimeProcess implements AutoCloseable {
 
     /** Runs {@code bin/patchbay ARGS} to completion (an attempt to start that should be refused, or a console). */
     public static Result run(Path logs, String... args) throws Exception {
+        return run(List.of(), logs, args);
+    }
+
+    /**
+     * Runs {@code bin/patchbay ARGS} to completion as another OS user, through util-linux
+     * {@code runuser}; the test must run as root.
+     */
+    public static Result runAs(String user, Path logs, String... args) throws Exception {
+        return run(List.of("runuser", "-u", user, "--"), logs, args);
+    }
+
+    private static Result run(List<String> prefix, Path logs, String... args) throws Exception {
         Path home = PatchbayTestConfiguration.distribution();
         Path stdout = Files.createTempFile(logs, "run", ".out");
         Path stderr = Files.createTempFile(logs, "run", ".err");
-        List<String> command = new ArrayList<>(List.of(home.resolve("bin/patchbay").toString()));
+        List<String> command = new ArrayList<>(prefix);
+        command.add(home.resolve("bin/patchbay").toString());
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

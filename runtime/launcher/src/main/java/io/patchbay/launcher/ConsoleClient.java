@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
@@ -110,9 +111,14 @@ public final class ConsoleClient {
 
     private static SocketChannel connect(Path data) throws LaunchException {
         Path socket = data.resolve(AttachProtocol.SOCKET_PATH_IN_DATA);
-        if (Files.isDirectory(socket.getParent()) && !Files.isExecutable(socket.getParent())) {
-            throw new LaunchException(LaunchException.ENVIRONMENT,
-                    "not allowed to attach to " + socket + ": only the user that runs Patchbay may");
+        // A folder on the way that this user may not search hides the socket: say so, rather than
+        // that no runtime is there, which this user cannot know.
+        Path visible = socket.getParent();
+        while (visible != null && !Files.exists(visible)) {
+            visible = visible.getParent();
+        }
+        if (visible != null && Files.isDirectory(visible) && !Files.isExecutable(visible)) {
+            throw refused(socket, visible);
         }
         if (!Files.exists(socket)) {
             throw new LaunchException(LaunchException.ENVIRONMENT,
@@ -128,17 +134,34 @@ public final class ConsoleClient {
             }
             return channel;
         } catch (AccessDeniedException e) {
-            throw new LaunchException(LaunchException.ENVIRONMENT,
-                    "not allowed to attach to " + socket + ": only the user that runs Patchbay may");
+            throw refused(socket, socket);
         } catch (IOException e) {
             String message = String.valueOf(e.getMessage());
             if (message.contains("ermission")) {
-                throw new LaunchException(LaunchException.ENVIRONMENT,
-                        "not allowed to attach to " + socket + ": only the user that runs Patchbay may");
+                throw refused(socket, socket);
             }
             throw new LaunchException(LaunchException.ENVIRONMENT,
                     "no running Patchbay owns data folder " + data + " (" + message + " at " + socket + ")");
         }
+    }
+
+    /**
+     * The one line for a user whom file permissions keep from the socket: which file refuses whom,
+     * and who may attach (the owner, who runs Patchbay).
+     */
+    private static LaunchException refused(Path socket, Path guard) {
+        String owner = "?";
+        String mode = "";
+        try {
+            owner = Files.getOwner(guard).getName();
+            mode = ", " + PosixFilePermissions.toString(Files.getPosixFilePermissions(guard));
+        } catch (IOException | UnsupportedOperationException e) {
+            // named without its owner or mode; the refusal is still the answer
+        }
+        return new LaunchException(LaunchException.ENVIRONMENT, "not allowed to attach to " + socket
+                + ": the permissions of " + (guard.equals(socket) ? "the socket" : guard) + " (owner " + owner + mode
+                + ") refuse user " + System.getProperty("user.name") + "; only " + owner + ", who runs Patchbay,"
+                + " may attach");
     }
 
     private static String value(List<String> args, int index, String option) throws LaunchException {

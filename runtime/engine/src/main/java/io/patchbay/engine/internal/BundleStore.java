@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * Content-addressed copies of every bundle jar Patchbay has installed or may restore:
@@ -68,6 +69,33 @@ final class BundleStore {
 
     byte[] read(String hash) throws IOException {
         return Files.readAllBytes(path(hash));
+    }
+
+    /**
+     * Checks a stored jar against the digest it is stored under, since a disk or a hand can damage
+     * it after it was written.
+     *
+     * @return empty when the jar is intact, else what is wrong with it, in a few words
+     */
+    Optional<String> damage(String hash) throws IOException {
+        byte[] jar = read(hash);
+        String actual = sha256(jar);
+        if (actual.equals(hash)) {
+            return Optional.empty();
+        }
+        return Optional.of((hasEndOfArchive(jar) ? "altered" : "truncated") + ": " + jar.length
+                + " bytes whose sha256 is " + actual);
+    }
+
+    /** Whether the bytes end with a zip end-of-central-directory record, as every whole jar does. */
+    private static boolean hasEndOfArchive(byte[] jar) {
+        // The record is 22 bytes plus a comment of at most 65535 bytes, so it starts within the last 65557.
+        for (int i = jar.length - 22; i >= 0 && i >= jar.length - 65557; i--) {
+            if (jar[i] == 'P' && jar[i + 1] == 'K' && jar[i + 2] == 5 && jar[i + 3] == 6) {
+                return true;
+            }
+        }
+        return false;
     }
 
     Path path(String hash) {

@@ -53,8 +53,12 @@ final class BundleSwapper implements Swapper {
                 case UPDATE -> {
                     Bundle bundle = require(change.symbolicName());
                     retiring(bundle);
-                    try (InputStream jar = store.open(change.toHash())) {
-                        bundle.update(jar);
+                    try {
+                        BundleCacheWrite.fromStore(context, store, change.toHash(),
+                                change.symbolicName() + " " + change.toVersion(), jar -> {
+                                    bundle.update(jar);
+                                    return bundle;
+                                });
                     } catch (BundleException e) {
                         // The jar is in; only restarting the updated bundle failed. That is for the
                         // health gate to judge, after the rest of the change.
@@ -68,10 +72,9 @@ final class BundleSwapper implements Swapper {
                     steps.step("updated " + change.symbolicName() + " to " + change.toVersion());
                 }
                 case INSTALL -> {
-                    Bundle bundle;
-                    try (InputStream jar = store.open(change.toHash())) {
-                        bundle = context.installBundle(change.location(), jar);
-                    }
+                    Bundle bundle = BundleCacheWrite.fromStore(context, store, change.toHash(),
+                            change.symbolicName() + " " + change.toVersion(),
+                            jar -> context.installBundle(change.location(), jar));
                     completed.add(change);
                     installed.add(bundle);
                     steps.step("installed " + change.symbolicName() + " " + change.toVersion());

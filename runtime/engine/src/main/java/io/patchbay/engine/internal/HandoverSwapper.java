@@ -2,7 +2,6 @@ package io.patchbay.engine.internal;
 
 import io.patchbay.patch.HandedOverState;
 import io.patchbay.patch.HandoverParticipant;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -81,7 +80,7 @@ final class HandoverSwapper implements Swapper {
                 switch (change.kind()) {
                     case UPDATE -> {
                         Bundle leaving = at(change.location(), change);
-                        Bundle arriving = install(change.toLocation(), change.toHash());
+                        Bundle arriving = install(change.toLocation(), change);
                         pairs.add(new Pair(change, leaving, arriving));
                         BundleStartLevel level = leaving.adapt(BundleStartLevel.class);
                         if (level != null && arriving.getBundleId() != leaving.getBundleId()) {
@@ -91,7 +90,7 @@ final class HandoverSwapper implements Swapper {
                                 + change.fromVersion());
                     }
                     case INSTALL -> {
-                        pairs.add(new Pair(change, null, install(change.location(), change.toHash())));
+                        pairs.add(new Pair(change, null, install(change.location(), change)));
                         steps.step("installed " + change.symbolicName() + " " + change.toVersion());
                     }
                     case UNINSTALL -> pairs.add(new Pair(change, at(change.location(), change), null));
@@ -363,9 +362,8 @@ final class HandoverSwapper implements Swapper {
         return bundle;
     }
 
-    private Bundle install(String location, String hash) throws Exception {
-        try (InputStream jar = store.open(hash)) {
-            return context.installBundle(location, jar);
-        }
+    private Bundle install(String location, Change change) throws Exception {
+        return BundleCacheWrite.fromStore(context, store, change.toHash(),
+                change.symbolicName() + " " + change.toVersion(), jar -> context.installBundle(location, jar));
     }
 }

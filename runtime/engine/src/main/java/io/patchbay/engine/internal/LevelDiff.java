@@ -1,5 +1,6 @@
 package io.patchbay.engine.internal;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -70,11 +71,30 @@ final class LevelDiff {
     /** @return the first bundle whose jar the store lacks, if any */
     static Optional<String> missingFromStore(List<Change> changes, BundleStore store) {
         for (Change change : changes) {
-            if ((change.kind() == Change.Kind.INSTALL || change.kind() == Change.Kind.UPDATE)
-                    && !store.contains(change.toHash())) {
+            if (takesJar(change) && !store.contains(change.toHash())) {
                 return Optional.of(change.symbolicName() + " " + change.toVersion());
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * @return the first jar these changes would take from the store whose bytes no longer have
+     *         the digest they are stored under, named in one line; checked before the framework is
+     *         touched, so that a damaged jar refuses the operation instead of breaking it half-way
+     */
+    static Optional<String> damagedInStore(List<Change> changes, BundleStore store) throws IOException {
+        for (Change change : changes) {
+            Optional<String> damage = takesJar(change) ? store.damage(change.toHash()) : Optional.empty();
+            if (damage.isPresent()) {
+                return Optional.of("the stored jar sha256 " + change.toHash() + " for " + change.symbolicName() + " "
+                        + change.toVersion() + " is damaged (" + damage.get() + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean takesJar(Change change) {
+        return change.kind() == Change.Kind.INSTALL || change.kind() == Change.Kind.UPDATE;
     }
 }

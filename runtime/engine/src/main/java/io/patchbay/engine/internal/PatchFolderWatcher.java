@@ -13,9 +13,15 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +48,12 @@ import org.osgi.service.metatype.annotations.Designate;
  * <li>Afterwards it moves to {@code applied/}, or to {@code failed/} with {@code NAME.reason.txt}
  *     holding the one line a console would have printed. A file that arrives while another
  *     operation runs waits in {@code processing/} and is tried again.</li>
+ * <li>Only regular files are patches. A symbolic link is never followed (it could lead out of the
+ *     folder); it, a directory or a special file (a FIFO, a socket, a device) moves to
+ *     {@code failed/} itself, with a reason, once it is complete as above. What cannot be moved is
+ *     reported once on standard error and then left alone.</li>
+ * <li>A reason is always one line: control characters in names (a newline) are written escaped,
+ *     as {@code \n}; so is the name in the journal's "folder:NAME".</li>
  * <li>At start, a file left in {@code processing/} by a stop or crash is looked at again: if its
  *     package is installed already it moves to {@code applied/}, otherwise it is applied (a crash
  *     mid-patch was undone by recovery). Nothing is lost and nothing is applied twice.</li>
@@ -61,6 +73,8 @@ public class PatchFolderWatcher {
     private final ScheduledExecutorService poller;
     /** What each waiting file looked like at the last look: size and modification time. */
     private final Map<Path, String> lastLook = new HashMap<>();
+    /** What could not be moved out of {@code incoming/}: reported once, then left alone. */
+    private final Set<Path> stuck = new HashSet<>();
 
     @Activate
     public PatchFolderWatcher(@Reference PatchManager patches, BundleContext context, FolderConfig config)
@@ -95,7 +109,7 @@ public class PatchFolderWatcher {
 
     private void resumeInterrupted() {
         for (Path file : files(root.resolve(PROCESSING))) {
-            if (isInstalled(file)) {
+            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && isInstalled(file)) {
                 finish(file, APPLIED, null);
             } else {
                 process(file);
@@ -129,29 +143,95 @@ public class PatchFolderWatcher {
     }
 
     void poll() {
-        try {
-            for (Path file : files(root.resolve(PROCESSING))) {
+        for (Path file : files(root.resolve(PROCESSING))) {
+            try {
                 process(file); // waited for a busy engine
+            } catch (RuntimeException e) {
+                // Tried again on the next look; an exception here would end the polling for good.
             }
-            Map<Path, String> seen = new HashMap<>();
-            for (Path file : files(root.resolve(INCOMING))) {
-                String look = Files.size(file) + "@" + Files.getLastModifiedTime(file).toMillis();
-                seen.put(file, look);
-                if (look.equals(lastLook.get(file))) {
-                    Path claimed = move(file, root.resolve(PROCESSING));
-                    seen.remove(file);
-                    process(claimed);
+        }
+        Map<Path, String> seen = new HashMap<>();
+        List<Path> incoming = files(root.resolve(INCOMING));
+        stuck.retainAll(incoming);
+        for (Path file : incoming) {
+            if (stuck.contains(file)) {
+                continue;
+            }
+            try {
+                BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                String look = now.size() + "@" + now.lastModifiedTime().toMillis();
+                if (!look.equals(lastLook.get(file))) {
+                    seen.put(file, look);
+                } else if (now.isRegularFile()) {
+                    process(move(file, root.resolve(PROCESSING)));
+                } else {
+                    setAside(file, notAPatch(file.getFileName().toString(), now));
+                }
+            } catch (IOException | RuntimeException e) {
+                // It vanished or moved under us; the next look sees the folder as it is then.
+            }
+        }
+        lastLook.clear();
+        lastLook.putAll(seen);
+    }
+
+    /** Moves what is not a patch from incoming/ to failed/ with its reason, or reports once that it cannot. */
+    private void setAside(Path file, String reason) {
+        Path moved;
+        try {
+            moved = move(file, root.resolve(FAILED));
+        } catch (IOException e) {
+            stuck.add(file);
+            System.err.println("patchbay: the patch folder cannot move " + oneLine(file.toString()) + " to " + FAILED
+                    + "/ (" + oneLine(String.valueOf(e.getMessage())) + "); it is left where it is: " + reason);
+            return;
+        }
+        try {
+            writeReason(moved, reason);
+        } catch (IOException e) {
+            // It is out of incoming/ all the same; the operator sees it in failed/ without its reason.
+        }
+    }
+
+    /** Why an entry of the folder that is not a regular file is refused, in one line. */
+    static String notAPatch(String name, BasicFileAttributes attributes) {
+        String what = attributes.isSymbolicLink() ? "a symbolic link, which the patch folder does not follow"
+                : attributes.isDirectory() ? "a directory" : "a special file (not a regular file)";
+        return oneLine(name) + " is " + what + "; only regular files are taken as patches";
+    }
+
+    /** The text with every control character escaped (a newline as \n), so it stays on one line. */
+    static String oneLine(String text) {
+        StringBuilder line = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '\n' -> line.append("\\n");
+                case '\r' -> line.append("\\r");
+                case '\t' -> line.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        line.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        line.append(c);
+                    }
                 }
             }
-            lastLook.clear();
-            lastLook.putAll(seen);
-        } catch (IOException | RuntimeException e) {
-            // A file vanished or moved under us; the next look sees the folder as it is then.
         }
+        return line.toString();
     }
 
     private void process(Path file) {
         String reason;
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            // Replaced after the claim, or left in processing/ while the runtime was down.
+            try {
+                finish(file, FAILED, notAPatch(file.getFileName().toString(),
+                        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)));
+            } catch (IOException e) {
+                // Gone; nothing to do.
+            }
+            return;
+        }
         try {
             PatchOutcome outcome = patches.apply(file, options(file), ProgressListener.NONE);
             if (outcome.result() == PatchOutcome.Result.COMMITTED) {
@@ -171,24 +251,29 @@ public class PatchFolderWatcher {
         try {
             Path moved = move(file, root.resolve(folder));
             if (reason != null) {
-                Files.writeString(moved.resolveSibling(moved.getFileName() + ".reason.txt"), reason + "\n",
-                        StandardCharsets.UTF_8);
+                writeReason(moved, reason);
             }
         } catch (IOException e) {
             // Left where it is; the operator sees it in processing/ and the journal has the outcome.
         }
     }
 
-    private static PatchOptions options(Path file) {
-        return new PatchOptions(false, false, "folder:" + file.getFileName());
+    private static void writeReason(Path moved, String reason) throws IOException {
+        Files.writeString(moved.resolveSibling(moved.getFileName() + ".reason.txt"), oneLine(reason) + "\n",
+                StandardCharsets.UTF_8);
     }
 
-    private static Iterable<Path> files(Path folder) {
-        java.util.List<Path> files = new java.util.ArrayList<>();
+    private static PatchOptions options(Path file) {
+        return new PatchOptions(false, false, "folder:" + oneLine(file.getFileName().toString()));
+    }
+
+    /** The entries of a folder that are up for the watcher, of any kind: links are not followed. */
+    private static List<Path> files(Path folder) {
+        List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder)) {
             for (Path file : stream) {
                 String name = file.getFileName().toString();
-                if (Files.isRegularFile(file) && !name.startsWith(".") && !name.endsWith(".part")
+                if (!name.startsWith(".") && !name.endsWith(".part")
                         && !name.endsWith(".tmp") && !name.endsWith(".reason.txt")) {
                     files.add(file);
                 }
@@ -203,7 +288,7 @@ public class PatchFolderWatcher {
     /** Moves a file into a folder, keeping its name unless that is taken. */
     private static Path move(Path file, Path folder) throws IOException {
         Path target = folder.resolve(file.getFileName());
-        if (Files.exists(target)) {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             target = folder.resolve(System.currentTimeMillis() + "-" + file.getFileName());
         }
         try {

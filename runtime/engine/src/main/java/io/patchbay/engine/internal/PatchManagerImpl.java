@@ -171,6 +171,11 @@ public class PatchManagerImpl implements PatchManager {
         if (changes.isEmpty()) {
             throw new PatchException(Stage.VERIFY, "level " + level + " has the same bundles as the runtime now");
         }
+        Optional<String> damaged = LevelDiff.damagedInStore(changes, ledger.store());
+        if (damaged.isPresent()) {
+            throw new PatchException(Stage.VERIFY, "cannot roll back to level " + level + ": " + damaged.get()
+                    + "; nothing was changed");
+        }
         timer.done(Stage.VERIFY, "level " + level + " can be restored from the store (" + changes.size() + " change"
                 + (changes.size() == 1 ? "" : "s") + ")");
         Map<String, Manifest> manifests = new LinkedHashMap<>();
@@ -205,6 +210,9 @@ public class PatchManagerImpl implements PatchManager {
         HealthGate gate = new HealthGate(context, scr, settings);
         List<Change> completed = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        // An I/O error while carrying the changes out (a full disk): the operation could not be
+        // done at all, which is not the health gate's verdict and is reported as itself.
+        String writeFailure = null;
         Swapper swapper = planned.plan().strategy().equals(PatchOptions.HANDOVER)
                 ? new HandoverSwapper(context, ledger.store(), scr, states, leaks, settings, description)
                 : new BundleSwapper(context, ledger.store(), leaks, description);
@@ -218,6 +226,9 @@ public class PatchManagerImpl implements PatchManager {
         } catch (Throwable e) {
             // Whatever went wrong once the framework was touched, the answer is the undo below.
             failures.add(operation + " failed: " + BundleSwapper.rootMessage(e));
+            if (e instanceof IOException) {
+                writeFailure = BundleSwapper.rootMessage(e);
+            }
         } finally {
             gate.stopWatching();
         }
@@ -242,7 +253,7 @@ public class PatchManagerImpl implements PatchManager {
                 failures.add("cannot write the journal: " + e.getMessage());
             }
         }
-        timer.done(Stage.HEALTH, "FAILED: " + String.join("; ", failures));
+        timer.done(writeFailure == null ? Stage.HEALTH : Stage.APPLY, "FAILED: " + String.join("; ", failures));
         String reason = failures.get(0) + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : "");
         boolean interrupted = Thread.interrupted(); // the undo must run to its end
         List<String> undoProblems = swapper.undo(completed, shouldBeActive, step -> journalStep(id, "rollback: " + step));
@@ -264,6 +275,11 @@ public class PatchManagerImpl implements PatchManager {
         if (!complete) {
             throw new PatchException(Stage.ROLLBACK, "the patch failed and could not be fully undone; restart the"
                     + " runtime to restore level " + before.number() + ": " + outcomeReason);
+        }
+        if (writeFailure != null) {
+            throw new PatchException(Stage.APPLY, description + " could not be carried out and was undone; the"
+                    + " runtime is at level " + before.number() + " as before: " + writeFailure
+                    + (after == null ? "" : "; " + after));
         }
         return new PatchOutcome(PatchOutcome.Result.ROLLED_BACK, before.number(), outcomeReason, planned.plan(),
                 timer.timings());

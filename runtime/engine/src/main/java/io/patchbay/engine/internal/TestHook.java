@@ -7,7 +7,9 @@ import java.io.PrintStream;
  * {@code patchbay.test.pauseAt} set to a journal step (spaces written as '-'), the engine stops
  * at that step, says so on the given stream, and waits to be killed; with
  * {@code patchbay.test.failWrite} set to {@code journal} or {@code store}, those writes fail as on
- * a full disk ({@code journal-after-begin}: journal writes fail once an operation has begun). Unset, they do nothing.
+ * a full disk ({@code journal-after-begin}: journal writes fail once an operation has begun;
+ * {@code bundle-cache}: writing a jar into the framework's bundle cache fails, read at each write
+ * so a test can set it once a level is in place). Unset, they do nothing.
  */
 final class TestHook {
 
