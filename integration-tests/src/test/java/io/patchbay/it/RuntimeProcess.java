@@ -191,6 +191,20 @@ public final class RuntimeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Sends SIGTERM and waits at most that long for the process to end.
+     *
+     * @return whether it ended in time; if not, it is killed with SIGKILL
+     */
+    public boolean terminateWithin(Duration bound) throws InterruptedException {
+        process.destroy();
+        if (process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+            return true;
+        }
+        process.destroyForcibly().waitFor();
+        return false;
+    }
+
     /** Kills the process with SIGKILL, as a power cut or the OOM killer would, and waits for it. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -48,11 +48,20 @@ public interface PatchManager {
     List<InstalledPackage> installedPackages();
 
     /**
-     * Checks that the revisions earlier swaps retired are gone from memory: asks for a garbage
-     * collection (so it takes up to a second) and reports each one still reachable or still
-     * kept by the framework for a bundle wired to it.
+     * What the leak check after the latest swap found: each revision an earlier swap retired that
+     * was still reachable after garbage collections, or still kept by the framework for a bundle
+     * wired to it. Every apply and rollback that changed bundles runs that check before it returns;
+     * this method only reads its result, so it returns at once, never asks for a collection and
+     * never waits for an operation.
      *
      * @return the retired revisions still in memory; empty when there is no leak
      */
     List<PinnedRevision> pinnedRevisions();
+
+    /**
+     * @return true while an operation runs, and from the moment one had to be left to recovery at
+     *         the next start (a patch's code does not return) until the runtime restarts; operations
+     *         are refused while it is true
+     */
+    boolean busy();
 }

@@ -12,6 +12,8 @@ import java.util.ServiceLoader;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 
@@ -38,6 +40,16 @@ final class PatchbayRuntime {
     /** Framework property: whether standard input is a terminal, for the terminal console bundle. */
     static final String CONSOLE_TERMINAL_PROPERTY = "patchbay.console.terminal";
     static final long STOP_TIMEOUT_MILLIS = 30_000;
+    /**
+     * Property of the service the patch engine registers when a patch's code does not return and the
+     * operation was left to recovery (PatchManagerImpl.ABANDONED_PROPERTY); its value says why.
+     */
+    static final String ABANDONED_PROPERTY = "patchbay.operation.abandoned";
+    /**
+     * Felix's thread that changes start levels. Stopping the framework is a change to start level
+     * 0 that waits for that thread; a bundle that killed it leaves a stop that never ends.
+     */
+    static final String START_LEVEL_THREAD = "FelixStartLevel";
 
     private final LaunchOptions options;
     private final PrintStream out;
@@ -117,6 +129,18 @@ final class PatchbayRuntime {
             return;
         }
         shutdownHookStopping = true;
+        String cannotStop = abandonedOperation(framework);
+        if (cannotStop == null && framework.getState() == Framework.ACTIVE && !startLevelThreadRuns()) {
+            cannotStop = "the framework's start-level thread (" + START_LEVEL_THREAD + ") is gone, killed by a bundle,"
+                    + " so the framework cannot stop; the next start recovers as after a crash";
+        }
+        if (cannotStop != null) {
+            // Waiting would end only at the timeout. The journal is on disk, so this is no worse
+            // than a crash, which the next start recovers from.
+            System.err.println("patchbay: stopping without waiting for the framework: " + cannotStop);
+            System.err.flush();
+            return;
+        }
         try {
             framework.stop();
             if (framework.waitForStop(STOP_TIMEOUT_MILLIS).getType() == FrameworkEvent.WAIT_TIMEDOUT) {
@@ -132,6 +156,22 @@ final class PatchbayRuntime {
             return;
         }
         Runtime.getRuntime().halt(0);
+    }
+
+    private static boolean startLevelThreadRuns() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(thread -> thread.getName().equals(START_LEVEL_THREAD) && thread.isAlive());
+    }
+
+    /** @return why the patch engine left an operation to recovery, or null */
+    private static String abandonedOperation(Framework framework) {
+        try {
+            ServiceReference<?>[] marks = framework.getBundleContext().getServiceReferences((String) null,
+                    "(" + ABANDONED_PROPERTY + "=*)");
+            return marks == null ? null : String.valueOf(marks[0].getProperty(ABANDONED_PROPERTY));
+        } catch (InvalidSyntaxException | IllegalStateException e) {
+            return null;
+        }
     }
 
     private Framework newFramework(DataFolder data) throws LaunchException {

@@ -16,7 +16,7 @@ final class BundleCacheWrite {
 
     /** The framework call that reads the jar: {@code installBundle} or {@code update}. */
     interface Write<T> {
-        T from(InputStream jar) throws BundleException;
+        T from(InputStream jar) throws BundleException, PatchCodeHungException;
     }
 
     private BundleCacheWrite() {
@@ -26,7 +26,7 @@ final class BundleCacheWrite {
      * @param bundle what is written, for the message: symbolic name and version
      */
     static <T> T fromStore(BundleContext context, BundleStore store, String hash, String bundle, Write<T> write)
-            throws IOException, BundleException {
+            throws IOException, BundleException, PatchCodeHungException {
         try (InputStream jar = store.open(hash)) {
             try {
                 // Read at every write, so a test can fill the disk after it has set up a level.

@@ -30,16 +30,19 @@ final class BundleSwapper implements Swapper {
     private final BundleStore store;
     private final RevisionWatch leaks;
     private final String retiredBy;
+    private final PatchCode patchCode;
 
     /**
      * @param leaks     told of every revision replaced or removed, or null (recovery at start)
      * @param retiredBy what the operation is, for the leak report
+     * @param patchCode bounds every start, stop, update and uninstall, which run the bundles' code
      */
-    BundleSwapper(BundleContext context, BundleStore store, RevisionWatch leaks, String retiredBy) {
+    BundleSwapper(BundleContext context, BundleStore store, RevisionWatch leaks, String retiredBy, PatchCode patchCode) {
         this.context = context;
         this.store = store;
         this.leaks = leaks;
         this.retiredBy = retiredBy;
+        this.patchCode = patchCode;
     }
 
     @Override
@@ -56,7 +59,7 @@ final class BundleSwapper implements Swapper {
                     try {
                         BundleCacheWrite.fromStore(context, store, change.toHash(),
                                 change.symbolicName() + " " + change.toVersion(), jar -> {
-                                    bundle.update(jar);
+                                    patchCode.call(bundle, "updating", () -> bundle.update(jar));
                                     return bundle;
                                 });
                     } catch (BundleException e) {
@@ -82,7 +85,7 @@ final class BundleSwapper implements Swapper {
                 case UNINSTALL -> {
                     Bundle bundle = require(change.symbolicName());
                     retiring(bundle);
-                    bundle.uninstall();
+                    patchCode.call(bundle, "uninstalling", bundle::uninstall);
                     completed.add(change);
                     touched.add(bundle);
                     steps.step("uninstalled " + change.symbolicName());
@@ -103,7 +106,7 @@ final class BundleSwapper implements Swapper {
                 continue;
             }
             try {
-                bundle.get().start();
+                patchCode.call(bundle.get(), "starting", bundle.get()::start);
             } catch (BundleException | IllegalStateException e) {
                 String problem = symbolicName + " did not start: " + rootMessage(e);
                 if (!problems.contains(problem)) {
@@ -132,7 +135,7 @@ final class BundleSwapper implements Swapper {
                         Bundle bundle = require(undo.symbolicName());
                         retiring(bundle);
                         try (InputStream jar = store.open(undo.toHash())) {
-                            bundle.update(jar);
+                            patchCode.call(bundle, "updating", () -> bundle.update(jar));
                         } catch (BundleException e) {
                             if (e.getType() != BundleException.ACTIVATOR_ERROR) {
                                 throw e;
@@ -147,7 +150,7 @@ final class BundleSwapper implements Swapper {
                     }
                     case UNINSTALL -> {
                         Bundle bundle = require(undo.symbolicName());
-                        bundle.uninstall();
+                        patchCode.call(bundle, "uninstalling", bundle::uninstall);
                         touched.add(bundle);
                     }
                     case UNCHANGED -> { }
@@ -175,8 +178,8 @@ final class BundleSwapper implements Swapper {
             if (bundle.isPresent() && bundle.get().getState() != Bundle.ACTIVE
                     && bundle.get().getHeaders("").get(Constants.FRAGMENT_HOST) == null) {
                 try {
-                    bundle.get().start();
-                } catch (BundleException | IllegalStateException e) {
+                    patchCode.call(bundle.get(), "starting", bundle.get()::start);
+                } catch (BundleException | IllegalStateException | PatchCodeHungException e) {
                     problems.add(symbolicName + " did not start again: " + rootMessage(e));
                 }
             }

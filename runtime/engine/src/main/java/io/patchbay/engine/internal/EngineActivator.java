@@ -89,7 +89,8 @@ public final class EngineActivator implements BundleActivator {
         // persistently started ones when it reaches their level.
         String pauseAt = context.getProperty(TestHook.PROPERTY);
         removeSecondVersions(context, target, touched);
-        new BundleSwapper(context, ledger.store(), null, "recovery").apply(changes, List.of(), step -> {
+        // Unbounded: at start level 1 no application bundle runs, so no patch code is called.
+        new BundleSwapper(context, ledger.store(), null, "recovery", new PatchCode(0)).apply(changes, List.of(), step -> {
             ledger.step(id, "recovery: " + step);
             TestHook.pauseIfAsked(pauseAt, "recovery: " + step, System.out);
         }, new ArrayList<>());

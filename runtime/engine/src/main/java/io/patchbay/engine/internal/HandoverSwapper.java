@@ -58,9 +58,10 @@ final class HandoverSwapper implements Swapper {
     private final RevisionWatch leaks;
     private final EngineSettings settings;
     private final String retiredBy;
+    private final PatchCode patchCode;
 
     HandoverSwapper(BundleContext context, BundleStore store, ServiceComponentRuntime scr, StateExchange exchange,
-            RevisionWatch leaks, EngineSettings settings, String retiredBy) {
+            RevisionWatch leaks, EngineSettings settings, String retiredBy, PatchCode patchCode) {
         this.context = context;
         this.store = store;
         this.scr = scr;
@@ -68,6 +69,7 @@ final class HandoverSwapper implements Swapper {
         this.leaks = leaks;
         this.settings = settings;
         this.retiredBy = retiredBy;
+        this.patchCode = patchCode;
     }
 
     @Override
@@ -110,7 +112,9 @@ final class HandoverSwapper implements Swapper {
                 if (pair.arriving() != null) {
                     wasActive.put(pair.change().symbolicName(), componentStates(pair.leaving()));
                     try {
-                        pair.arriving().start();
+                        patchCode.call(pair.arriving(), "starting", pair.arriving()::start);
+                    } catch (PatchCodeHungException e) {
+                        throw e;
                     } catch (Exception e) {
                         throw new IllegalStateException(pair.change().symbolicName() + " " + pair.change().toVersion()
                                 + " did not start: " + BundleSwapper.rootMessage(e));
@@ -138,7 +142,7 @@ final class HandoverSwapper implements Swapper {
             if (pair.leaving() != null && (pair.arriving() == null
                     || pair.leaving().getBundleId() != pair.arriving().getBundleId())) {
                 leaks.retiring(pair.leaving(), retiredBy);
-                pair.leaving().stop(Bundle.STOP_TRANSIENT);
+                patchCode.call(pair.leaving(), "stopping", () -> pair.leaving().stop(Bundle.STOP_TRANSIENT));
                 leaving.add(pair.leaving());
             }
         }
@@ -169,7 +173,7 @@ final class HandoverSwapper implements Swapper {
             apply(back, shouldBeActive, steps, new ArrayList<>());
             return List.of();
         } catch (Exception e) {
-            return new BundleSwapper(context, store, leaks, retiredBy).undo(completed, shouldBeActive, steps);
+            return new BundleSwapper(context, store, leaks, retiredBy, patchCode).undo(completed, shouldBeActive, steps);
         }
     }
 
@@ -219,7 +223,7 @@ final class HandoverSwapper implements Swapper {
             Bundle arriving = pair.arriving();
             if (arriving != null && (pair.leaving() == null || arriving.getBundleId() != pair.leaving().getBundleId())) {
                 try {
-                    arriving.uninstall();
+                    patchCode.call(arriving, "uninstalling", arriving::uninstall);
                     arrived.add(arriving);
                 } catch (Exception e) {
                     // Recovery at the next start removes what is left; the health gate reports it now.

@@ -283,6 +283,7 @@ public class PatchCommands {
         PatchLevel level = patches.currentLevel();
         out.println("Patch level " + level.number() + ": " + level.description() + " (committed "
                 + TIME.format(level.committedAt()) + ")");
+        out.println("Busy: " + (patches.busy() ? "yes, other operations are refused" : "no"));
         List<HistoryEntry> history = patches.history();
         if (!history.isEmpty()) {
             HistoryEntry last = history.get(history.size() - 1);

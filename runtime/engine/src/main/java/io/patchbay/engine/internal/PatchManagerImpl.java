@@ -33,6 +33,7 @@ import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.Version;
 import org.osgi.service.component.annotations.Activate;
@@ -63,6 +64,12 @@ public class PatchManagerImpl implements PatchManager {
     static final String TOPIC_PREFIX = "patchbay/patch/";
     /** How long stopping the engine waits for a patch operation in progress. */
     static final long STOP_WAIT_SECONDS = 10;
+    /**
+     * Property of a service the engine registers once it left an operation to recovery because a
+     * patch's code does not return; its value is that one line. The launcher looks for it when asked
+     * to stop: the framework cannot stop that bundle, so waiting for it would be in vain.
+     */
+    static final String ABANDONED_PROPERTY = "patchbay.operation.abandoned";
 
     private final BundleContext context;
     private final ServiceComponentRuntime scr;
@@ -74,6 +81,10 @@ public class PatchManagerImpl implements PatchManager {
     private final RevisionWatch leaks;
     private final ServiceRegistration<StateHandover> stateHandover;
     private final ReentrantLock operation = new ReentrantLock();
+    private final PatchCode patchCode;
+    /** Set, for good, when an operation was left to recovery at the next start: why. */
+    private volatile String leftForRecovery;
+    private volatile ServiceRegistration<Object> abandonedMarker;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin events;
@@ -89,6 +100,7 @@ public class PatchManagerImpl implements PatchManager {
         this.ledger = new PatchLedger(journal, new BundleStore(EngineFiles.store(settings.dataFolder()), failWrite));
         this.planner = new Planner(context, scr, new WouldBeResolver(resolver), ledger.store());
         this.leaks = new RevisionWatch(context);
+        this.patchCode = new PatchCode(settings.activationMillis());
         this.stateHandover = context.registerService(StateHandover.class, states, null);
     }
 
@@ -100,6 +112,14 @@ public class PatchManagerImpl implements PatchManager {
     @Deactivate
     void close() throws IOException, InterruptedException {
         stateHandover.unregister();
+        ServiceRegistration<Object> marker = abandonedMarker;
+        if (marker != null) {
+            try {
+                marker.unregister();
+            } catch (IllegalStateException e) {
+                // already gone with the bundle
+            }
+        }
         if (!operation.tryLock(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
             System.err.println("patchbay: a patch operation was still running " + STOP_WAIT_SECONDS + " s after the"
                     + " runtime was asked to stop; the next start completes or undoes it");
@@ -214,13 +234,16 @@ public class PatchManagerImpl implements PatchManager {
         // done at all, which is not the health gate's verdict and is reported as itself.
         String writeFailure = null;
         Swapper swapper = planned.plan().strategy().equals(PatchOptions.HANDOVER)
-                ? new HandoverSwapper(context, ledger.store(), scr, states, leaks, settings, description)
-                : new BundleSwapper(context, ledger.store(), leaks, description);
+                ? new HandoverSwapper(context, ledger.store(), scr, states, leaks, settings, description, patchCode)
+                : new BundleSwapper(context, ledger.store(), leaks, description, patchCode);
         gate.watch();
         try {
             List<String> startProblems = swapper.apply(changes, shouldBeActive, step -> journalStep(id, step), completed);
             timer.done(Stage.APPLY, changedSummary(changes));
             failures.addAll(gate.check(snapshot, startProblems, changes));
+        } catch (PatchCodeHungException e) {
+            // The framework holds that bundle until its code returns: nothing can be undone now.
+            throw leaveToRecovery(id, e.getMessage(), before);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
@@ -242,6 +265,7 @@ public class PatchManagerImpl implements PatchManager {
                 ledger.end(id, "committed", next.number(), description);
                 timer.done(Stage.COMMIT, "level " + next.number());
                 post(TOPIC_PREFIX + "COMMITTED", Map.of("subject", subject, "level", next.number()));
+                leaks.check();
                 return new PatchOutcome(PatchOutcome.Result.COMMITTED, next.number(), description, planned.plan(),
                         timer.timings());
             } catch (IOException e) {
@@ -257,6 +281,9 @@ public class PatchManagerImpl implements PatchManager {
         String reason = failures.get(0) + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : "");
         boolean interrupted = Thread.interrupted(); // the undo must run to its end
         List<String> undoProblems = swapper.undo(completed, shouldBeActive, step -> journalStep(id, "rollback: " + step));
+        if (patchCode.anyHung()) {
+            throw leaveToRecovery(id, reason + "; then " + String.join("; ", undoProblems), before);
+        }
         String after = undoProblems.isEmpty() ? awaitSnapshot(snapshot) : String.join("; ", undoProblems);
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -276,6 +303,7 @@ public class PatchManagerImpl implements PatchManager {
             throw new PatchException(Stage.ROLLBACK, "the patch failed and could not be fully undone; restart the"
                     + " runtime to restore level " + before.number() + ": " + outcomeReason);
         }
+        leaks.check();
         if (writeFailure != null) {
             throw new PatchException(Stage.APPLY, description + " could not be carried out and was undone; the"
                     + " runtime is at level " + before.number() + " as before: " + writeFailure
@@ -283,6 +311,31 @@ public class PatchManagerImpl implements PatchManager {
         }
         return new PatchOutcome(PatchOutcome.Result.ROLLED_BACK, before.number(), outcomeReason, planned.plan(),
                 timer.timings());
+    }
+
+    /**
+     * A patch's code does not return, so the bundle it runs for cannot be changed: the operation
+     * stays open in the journal (no END), which the next start undoes, and the engine refuses every
+     * operation until then and says so. The launcher sees the marker and does not wait for the
+     * framework to stop that bundle.
+     */
+    private PatchException leaveToRecovery(String id, String why, LevelState before) {
+        String message = why + "; it cannot be undone while that code runs: restart the runtime, which returns it"
+                + " to level " + before.number();
+        leftForRecovery = message;
+        try {
+            ledger.step(id, "left to recovery at the next start: " + why);
+        } catch (IOException e) {
+            // The open operation is what recovery needs; this step only explains it.
+        }
+        try {
+            abandonedMarker = context.registerService(Object.class, new Object(),
+                    FrameworkUtil.asDictionary(Map.of(ABANDONED_PROPERTY, message)));
+        } catch (IllegalStateException e) {
+            // The engine is stopping already.
+        }
+        post(TOPIC_PREFIX + "ABANDONED", Map.of("reason", message, "level", before.number()));
+        return new PatchException(Stage.APPLY, message);
     }
 
     /** Waits until the runtime looks exactly as in the snapshot; returns null, or what still differs. */
@@ -332,6 +385,13 @@ public class PatchManagerImpl implements PatchManager {
     /** Serializes operations, journals refusals, and turns unexpected failures into one-line errors. */
     private <T> T guarded(String operationName, String subject, String operator, Operation<T> body)
             throws PatchException {
+        String abandoned = leftForRecovery;
+        if (abandoned != null) {
+            String message = "refused until the runtime is restarted: an earlier operation was left to recovery: "
+                    + abandoned;
+            recordRefusal(operationName, subject, operator, message);
+            throw new PatchBusyException(message);
+        }
         if (!operation.tryLock()) {
             throw refusedBusy(operationName, subject, operator);
         }
@@ -389,7 +449,8 @@ public class PatchManagerImpl implements PatchManager {
 
     /**
      * Posts on Event Admin, asynchronously: {@code patchbay/patch/<STAGE>} as each stage completes,
-     * then {@code patchbay/patch/COMMITTED}, {@code ROLLED_BACK} or {@code REFUSED}.
+     * then {@code patchbay/patch/COMMITTED}, {@code ROLLED_BACK}, {@code REFUSED} or, when a patch's
+     * code does not return, {@code ABANDONED}.
      */
     private void post(String topic, Map<String, Object> properties) {
         EventAdmin admin = events;
@@ -434,7 +495,12 @@ public class PatchManagerImpl implements PatchManager {
 
     @Override
     public List<PinnedRevision> pinnedRevisions() {
-        return leaks.pinned();
+        return leaks.lastFound();
+    }
+
+    @Override
+    public boolean busy() {
+        return operation.isLocked() || leftForRecovery != null;
     }
 
     static Manifest manifestOf(byte[] jar) throws IOException {

@@ -19,8 +19,8 @@ import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * Leak detection: remembers, through weak references only, the class loader of every revision a
- * swap retires, and on request tells which of them are still in memory after a garbage
- * collection and what seems to hold them. A retired revision whose class loader stays reachable
+ * swap retires, and when asked to check (after every swap) tells which of them are still in
+ * memory after a garbage collection and what seems to hold them. A retired revision whose class loader stays reachable
  * keeps all its classes (metaspace) and everything they reference; repeated swaps then grow the
  * heap until the box has to be restarted, which is what Patchbay is there to avoid.
  *
@@ -28,6 +28,10 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * framework keeps it "pending removal"), threads it started that still run or that have its class
  * loader as their context class loader, and otherwise the bundles that used its services before
  * it was retired, named as suspects.
+ *
+ * <p>Only {@link #check()} asks for collections, and it holds no lock that {@link #retiring} or
+ * {@link #lastFound()} needs while it does: reading the result of the last check never collects
+ * and never waits, and a swap never waits for a check.
  */
 final class RevisionWatch {
 
@@ -41,14 +45,18 @@ final class RevisionWatch {
     }
 
     private final BundleContext context;
+    /** Guarded by itself, held only for a moment. */
     private final List<Retired> watched = new ArrayList<>();
+    /** One check at a time; never taken by anything else. */
+    private final Object checking = new Object();
+    private volatile List<PinnedRevision> lastFound = List.of();
 
     RevisionWatch(BundleContext context) {
         this.context = context;
     }
 
     /** Call before the bundle's current revision is replaced or removed. */
-    synchronized void retiring(Bundle bundle, String retiredBy) {
+    void retiring(Bundle bundle, String retiredBy) {
         BundleWiring wiring = bundle.adapt(BundleWiring.class);
         ClassLoader loader = wiring == null ? null : wiring.getClassLoader();
         if (loader == null) {
@@ -68,38 +76,58 @@ final class RevisionWatch {
                 }
             }
         }
-        forgetCollected(); // without asking for a collection: keeps the list as short as the heap allows
-        watched.add(new Retired(new WeakReference<>(loader), bundle.getBundleId(), bundle.getSymbolicName(),
-                bundle.getVersion(), retiredBy, List.copyOf(users)));
-        while (watched.size() > MAX_WATCHED) {
-            watched.remove(0);
+        Retired retired = new Retired(new WeakReference<>(loader), bundle.getBundleId(), bundle.getSymbolicName(),
+                bundle.getVersion(), retiredBy, List.copyOf(users));
+        synchronized (watched) {
+            forgetCollected(); // without asking for a collection: keeps the list as short as the heap allows
+            watched.add(retired);
+            while (watched.size() > MAX_WATCHED) {
+                watched.remove(0);
+            }
         }
     }
 
-    /** Asks for garbage collections until every retired class loader is gone, or gives up. */
-    synchronized List<PinnedRevision> pinned() {
-        for (int i = 0; i < COLLECTIONS && forgetCollected() > 0; i++) {
-            System.gc();
-            try {
-                Thread.sleep(20L * (i + 1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+    /**
+     * Asks for garbage collections until every retired class loader is gone, or gives up (up to a
+     * second), then records and returns the revisions still in memory.
+     */
+    List<PinnedRevision> check() {
+        synchronized (checking) {
+            for (int i = 0; i < COLLECTIONS && forgetCollected() > 0; i++) {
+                System.gc();
+                try {
+                    Thread.sleep(20L * (i + 1));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
+            forgetCollected();
+            List<Retired> remaining;
+            synchronized (watched) {
+                remaining = List.copyOf(watched);
+            }
+            List<PinnedRevision> pinned = new ArrayList<>();
+            for (Retired retired : remaining) {
+                List<String> heldBy = heldBy(retired);
+                pinned.add(new PinnedRevision(retired.symbolicName(), retired.version(), retired.retiredBy(), heldBy));
+            }
+            lastFound = List.copyOf(pinned);
+            return lastFound;
         }
-        forgetCollected();
-        List<PinnedRevision> pinned = new ArrayList<>();
-        for (Retired retired : watched) {
-            List<String> heldBy = heldBy(retired);
-            pinned.add(new PinnedRevision(retired.symbolicName(), retired.version(), retired.retiredBy(), heldBy));
-        }
-        return pinned;
+    }
+
+    /** @return what the last {@link #check()} found; at once, without collecting */
+    List<PinnedRevision> lastFound() {
+        return lastFound;
     }
 
     /** @return how many are still watched */
     private int forgetCollected() {
-        watched.removeIf(r -> r.loader().get() == null);
-        return watched.size();
+        synchronized (watched) {
+            watched.removeIf(r -> r.loader().get() == null);
+            return watched.size();
+        }
     }
 
     private List<String> heldBy(Retired retired) {

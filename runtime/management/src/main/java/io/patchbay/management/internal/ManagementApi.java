@@ -171,8 +171,7 @@ public class ManagementApi extends HttpServlet {
         HistoryEntry last = history.isEmpty() ? null : history.get(history.size() - 1);
         JsonWriter json = new JsonWriter().beginObject();
         ApiJson.level(json, level);
-        // What the journal shows: an apply or rollback that has begun and not ended.
-        json.field("busy", last != null && last.outcome().equals("in progress"));
+        json.field("busy", patches.busy());
         json.name("lastOperation");
         if (last == null) {
             json.value((String) null);
