@@ -63,6 +63,11 @@ final class PatchReader {
             throw refuse("cannot read patch " + name + ": " + e.getMessage());
         }
         boundsCheck(file, name);
+        try {
+            StrictZip.of(whole);
+        } catch (ZipException e) {
+            throw refuse("patch " + name + StrictZip.REFUSED + e.getMessage());
+        }
         try (JarFile jar = new JarFile(file.toFile(), true)) {
             Manifest manifest = jar.getManifest();
             if (manifest == null) {
@@ -72,6 +77,7 @@ final class PatchReader {
             Map<String, byte[]> entries = new LinkedHashMap<>();
             Map<String, List<List<X509Certificate>>> signers = new LinkedHashMap<>();
             Set<String> seen = new HashSet<>();
+            Map<String, byte[]> signatureFiles = new LinkedHashMap<>();
             long budget = settings.maxExpandedBytes();
             // Count, names and sizes were checked by the first pass; this one verifies and keeps.
             Enumeration<JarEntry> all = jar.entries();
@@ -87,6 +93,7 @@ final class PatchReader {
                 byte[] content = readBounded(jar, entry, name, budget);
                 budget -= content.length;
                 if (isSignatureOrManifest(entryName)) {
+                    signatureFiles.put(entryName.toUpperCase(Locale.ROOT), content);
                     continue;
                 }
                 if (!named.contains(entryName)) {
@@ -95,6 +102,7 @@ final class PatchReader {
                 entries.put(entryName, content);
                 signers.put(entryName, chains(entry.getCodeSigners()));
             }
+            refuseIgnoredSignature(name, signers, signatureFiles);
             return new ReceivedPatch(file, BundleStore.sha256(whole), manifest, entries, signers);
         } catch (ZipException e) {
             throw refuse("patch " + name + " is not a readable archive (truncated or corrupt: " + e.getMessage() + ")");
@@ -103,6 +111,31 @@ final class PatchReader {
                     + e.getMessage() + ")");
         } catch (IOException e) {
             throw refuse("patch " + name + " is not a readable archive (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * A package that carries a signature the JDK ignored (a disabled algorithm, such as SHA-1 or
+     * MD5) is refused, even where unsigned packages are allowed: it was meant to be signed, and
+     * treating it as unsigned would hide the reason from the operator.
+     */
+    private static void refuseIgnoredSignature(String name, Map<String, List<List<X509Certificate>>> signers,
+            Map<String, byte[]> signatureFiles) throws PatchException {
+        if (signers.isEmpty() || signers.values().stream().anyMatch(chains -> !chains.isEmpty())) {
+            return;
+        }
+        for (Map.Entry<String, byte[]> file : signatureFiles.entrySet()) {
+            String path = file.getKey();
+            if (path.endsWith(".SF")) {
+                String base = path.substring(0, path.length() - 3);
+                byte[] block = null;
+                for (String type : List.of(".RSA", ".DSA", ".EC")) {
+                    block = block != null ? block : signatureFiles.get(base + type);
+                }
+                throw new PatchException(Stage.VERIFY, "patch " + name + " is "
+                        + DisabledSignature.describe(file.getValue(), block)
+                        + "; it is refused, not treated as unsigned");
+            }
         }
     }
 
@@ -203,7 +236,7 @@ final class PatchReader {
         return chains;
     }
 
-    private static String printable(String text) {
+    static String printable(String text) {
         StringBuilder out = new StringBuilder();
         text.chars().forEach(c -> out.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", c) : String.valueOf((char) c)));
         return out.toString();
