@@ -29,6 +29,9 @@ public final class HostileCorpus {
     }
 
     static final String POLICY = "io.patchbay.demo.policy";
+    /** How the engine joins an archive to the defect that makes it ambiguous. */
+    static final String AMBIGUOUS = " is an ambiguous or malformed archive: ";
+    static final String LOCAL_ONLY_MANIFEST = "it has an entry only its local headers hold: META-INF/MANIFEST.MF";
 
     private final Path folder;
     private final PatchArchive.Signer trusted;
@@ -255,15 +258,12 @@ public final class HostileCorpus {
      * The first three are the attacks of issue 18, each hidden behind a harmless decoy manifest.
      */
     private void ambiguousArchives() throws Exception {
-        behindDecoy("extension-fragment-behind-decoy.dp", "io.patchbay.demo.extension",
-                Map.of("Fragment-Host", "system.bundle; extension:=framework"));
-        behindDecoy("runtime-category-behind-decoy.dp", "io.patchbay.demo.sneaky",
-                Map.of("Bundle-Category", "patchbay-runtime"));
-        byte[] policy9 = PatchArchive.bundleJar(Map.of("Bundle-SymbolicName", POLICY, "Bundle-Version", "9.0.0"));
-        byte[] decoy = manifest("io.patchbay.demo.other", "1.0.0");
-        signed("second-policy-behind-decoy.dp", PatchArchive.deploymentPackage("p", "1.0.0").bundle("bundles/x.jar",
-                ZipSurgery.withLocalOnlyEntry(policy9, "META-INF/MANIFEST.MF", decoy), "io.patchbay.demo.other", "1.0.0"),
-                trusted, Stage.VERIFY, "bundles/x.jar" + AMBIGUOUS + "it has an entry only its local headers hold: META-INF/MANIFEST.MF");
+        behindDecoy("extension-fragment-behind-decoy.dp", "io.patchbay.demo.extension", Map.of("Bundle-SymbolicName",
+                "io.patchbay.demo.extension", "Bundle-Version", "1.0.0", "Fragment-Host", "system.bundle; extension:=framework"));
+        behindDecoy("runtime-category-behind-decoy.dp", "io.patchbay.demo.sneaky", Map.of("Bundle-SymbolicName",
+                "io.patchbay.demo.sneaky", "Bundle-Version", "1.0.0", "Bundle-Category", "patchbay-runtime"));
+        behindDecoy("second-policy-behind-decoy.dp", "io.patchbay.demo.other",
+                Map.of("Bundle-SymbolicName", POLICY, "Bundle-Version", "9.0.0"));
 
         byte[] manifest = manifest("io.patchbay.demo.plain", "1.0.0");
         byte[] payload = "payload\n".getBytes(StandardCharsets.UTF_8);
@@ -288,28 +288,28 @@ public final class HostileCorpus {
         String bundle = "bundles/io.patchbay.demo.policy-1.0.1.jar";
         raw("package-local-only-manifest.dp", ZipSurgery.withLocalOnlyEntry(good, "META-INF/MANIFEST.MF",
                 "Manifest-Version: 1.0\r\n\r\n".getBytes(StandardCharsets.UTF_8)), Stage.RECEIVE,
-                AMBIGUOUS + "it has an entry only its local headers hold: META-INF/MANIFEST.MF");
+                AMBIGUOUS + LOCAL_ONLY_MANIFEST);
         raw("package-with-prefix.dp", ZipSurgery.prepend("#!/bin/sh\n".getBytes(StandardCharsets.UTF_8), good),
                 Stage.RECEIVE, AMBIGUOUS + "it has 10 bytes of data before its first entry");
         raw("package-local-name-differs.dp", ZipSurgery.renameLocally(good, bundle, bundle.replace("bundles/", "BUNDLES/")),
                 Stage.RECEIVE, AMBIGUOUS + "the local header of " + bundle + " names it BUNDLES/");
     }
 
-    private static final String AMBIGUOUS = " is an ambiguous or malformed archive: ";
-
-    /** A new bundle whose real manifest carries {@code headers}, behind a local-only decoy without them. */
-    private void behindDecoy(String name, String bsn, Map<String, String> headers) throws Exception {
-        Map<String, String> real = new LinkedHashMap<>(headers);
-        real.put("Bundle-SymbolicName", bsn);
-        real.put("Bundle-Version", "1.0.0");
-        byte[] jar = ZipSurgery.withLocalOnlyEntry(PatchArchive.bundleJar(real), "META-INF/MANIFEST.MF", manifest(bsn, "1.0.0"));
-        signed(name, PatchArchive.deploymentPackage("p", "1.0.0").bundle("bundles/x.jar", jar, bsn, "1.0.0"), trusted,
-                Stage.VERIFY, "bundles/x.jar" + AMBIGUOUS + "it has an entry only its local headers hold: META-INF/MANIFEST.MF");
+    /**
+     * A bundle whose real manifest (the one the central directory lists) has {@code headers},
+     * behind a local-only decoy manifest that says it is {@code declared} 1.0.0, as the package does.
+     */
+    private void behindDecoy(String name, String declared, Map<String, String> headers) throws Exception {
+        byte[] jar = ZipSurgery.withLocalOnlyEntry(PatchArchive.bundleJar(headers), "META-INF/MANIFEST.MF",
+                manifest(declared, "1.0.0"));
+        signed(name, PatchArchive.deploymentPackage(name.replace(".dp", ""), "1.0.0")
+                .bundle("bundles/x.jar", jar, declared, "1.0.0"), trusted, Stage.VERIFY,
+                "bundles/x.jar" + AMBIGUOUS + LOCAL_ONLY_MANIFEST);
     }
 
     private void innerAmbiguous(String name, byte[] jar, String expected) throws Exception {
-        signed(name, PatchArchive.deploymentPackage("p", "1.0.0").bundle("bundles/x.jar", jar, "io.patchbay.demo.plain",
-                "1.0.0"), trusted, Stage.VERIFY, "bundles/x.jar" + AMBIGUOUS + expected);
+        signed(name, PatchArchive.deploymentPackage(name.replace(".dp", ""), "1.0.0").bundle("bundles/x.jar", jar,
+                "io.patchbay.demo.plain", "1.0.0"), trusted, Stage.VERIFY, "bundles/x.jar" + AMBIGUOUS + expected);
     }
 
     private static byte[] manifest(String bsn, String version) {

@@ -31,8 +31,10 @@ import java.util.zip.ZipFile;
  * entry names that could escape a folder or confuse a reader (absolute, {@code ..}, backslash,
  * control characters, duplicates), entries that expand beyond the limit whatever their headers
  * claim, and entries that are neither the manifest, signature files, nor resources the manifest
- * names. Reading every entry completely also makes the JDK check each one against its signed
- * digest, so an entry altered after signing is caught here.
+ * names, and an archive that a reader of its local headers would read differently from its
+ * central directory ({@link StrictZip}). Reading every entry completely also makes the JDK check
+ * each one against its signed digest, so an entry altered after signing is caught here; a
+ * package whose signature the JDK ignored for its algorithm is refused, never taken as unsigned.
  */
 final class PatchReader {
 
