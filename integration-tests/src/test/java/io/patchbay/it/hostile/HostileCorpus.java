@@ -29,6 +29,9 @@ public final class HostileCorpus {
     }
 
     static final String POLICY = "io.patchbay.demo.policy";
+    /** How the engine joins an archive to the defect that makes it ambiguous. */
+    static final String AMBIGUOUS = " is an ambiguous or malformed archive: ";
+    static final String LOCAL_ONLY_MANIFEST = "it has an entry only its local headers hold: META-INF/MANIFEST.MF";
 
     private final Path folder;
     private final PatchArchive.Signer trusted;
@@ -57,6 +60,7 @@ public final class HostileCorpus {
         corpus.manifests();
         corpus.bundles();
         corpus.rules();
+        corpus.ambiguousArchives();
         return List.copyOf(corpus.cases);
     }
 
@@ -129,7 +133,7 @@ public final class HostileCorpus {
         byte[] bytes = Files.readAllBytes(twice);
         String text = new String(bytes, StandardCharsets.ISO_8859_1).replace("bundles/BBBB.jar", "bundles/AAAA.jar");
         Files.write(twice, text.getBytes(StandardCharsets.ISO_8859_1));
-        cases.add(new Case("duplicate-entry.dp", Stage.RECEIVE, "has the entry bundles/AAAA.jar twice"));
+        cases.add(new Case("duplicate-entry.dp", Stage.RECEIVE, "it has two entries named bundles/AAAA.jar"));
     }
 
     private void signatures() throws Exception {
@@ -152,6 +156,11 @@ public final class HostileCorpus {
             return b;
         }, Map.of());
         cases.add(new Case("altered-entry.dp", Stage.VERIFY, "was altered after it was signed"));
+
+        signed("signed-with-sha1.dp", policyFix(), trusted, "SHA-1", "SHA1withRSA", Stage.VERIFY,
+                "is signed with SHA1withRSA, which this JDK disables (jdk.jar.disabledAlgorithms: SHA1");
+        signed("signed-with-md5.dp", policyFix(), trusted, "SHA-256", "MD5withRSA", Stage.VERIFY,
+                "is signed with MD5withRSA, which this JDK disables (jdk.jar.disabledAlgorithms: MD5)");
 
         Path raised = path("main-header-changed.dp");
         PatchArchive.rewrite(goodPatch(), raised, (n, b) -> n.equals("META-INF/MANIFEST.MF")
@@ -244,6 +253,71 @@ public final class HostileCorpus {
                 "changes nothing: every bundle it carries is installed already");
     }
 
+    /**
+     * Archives that read one way from the central directory (as the framework reads them) and
+     * another from the local headers (as a streaming reader does): outer packages and bundle jars.
+     * The first three are the attacks of issue 18, each hidden behind a harmless decoy manifest.
+     */
+    private void ambiguousArchives() throws Exception {
+        behindDecoy("extension-fragment-behind-decoy.dp", "io.patchbay.demo.extension", Map.of("Bundle-SymbolicName",
+                "io.patchbay.demo.extension", "Bundle-Version", "1.0.0", "Fragment-Host", "system.bundle; extension:=framework"));
+        behindDecoy("runtime-category-behind-decoy.dp", "io.patchbay.demo.sneaky", Map.of("Bundle-SymbolicName",
+                "io.patchbay.demo.sneaky", "Bundle-Version", "1.0.0", "Bundle-Category", "patchbay-runtime"));
+        behindDecoy("second-policy-behind-decoy.dp", "io.patchbay.demo.other",
+                Map.of("Bundle-SymbolicName", POLICY, "Bundle-Version", "9.0.0"));
+
+        byte[] manifest = manifest("io.patchbay.demo.plain", "1.0.0");
+        byte[] payload = "payload\n".getBytes(StandardCharsets.UTF_8);
+        Map<String, byte[]> plain = new LinkedHashMap<>();
+        plain.put("META-INF/MANIFEST.MF", manifest);
+        plain.put("payload.txt", payload);
+        byte[] stored = ZipSurgery.stored(plain);
+        plain.put("META-INF/MANIFEST.XX", manifest("io.patchbay.demo.other", "1.0.0"));
+        byte[] twice = new String(ZipSurgery.stored(plain), StandardCharsets.ISO_8859_1)
+                .replace("MANIFEST.XX", "MANIFEST.MF").getBytes(StandardCharsets.ISO_8859_1);
+        innerAmbiguous("bundle-manifest-twice.dp", twice, "it has two entries named META-INF/MANIFEST.MF");
+        innerAmbiguous("bundle-local-name-differs.dp", ZipSurgery.renameLocally(stored, "payload.txt", "payload.TXT"),
+                "the local header of payload.txt names it payload.TXT");
+        innerAmbiguous("bundle-local-size-differs.dp", ZipSurgery.resizeLocally(stored, "payload.txt", 3),
+                "the local header of payload.txt disagrees with the central directory on its sizes");
+        innerAmbiguous("bundle-local-compression-differs.dp", ZipSurgery.recompressLocally(stored, "payload.txt", 8),
+                "the local header of payload.txt disagrees with the central directory on its compression");
+        innerAmbiguous("bundle-with-prefix.dp", ZipSurgery.prepend(new byte[64], stored),
+                "it has 64 bytes of data before its first entry");
+
+        byte[] good = Files.readAllBytes(goodPatch());
+        String bundle = "bundles/io.patchbay.demo.policy-1.0.1.jar";
+        raw("package-local-only-manifest.dp", ZipSurgery.withLocalOnlyEntry(good, "META-INF/MANIFEST.MF",
+                "Manifest-Version: 1.0\r\n\r\n".getBytes(StandardCharsets.UTF_8)), Stage.RECEIVE,
+                AMBIGUOUS + LOCAL_ONLY_MANIFEST);
+        raw("package-with-prefix.dp", ZipSurgery.prepend("#!/bin/sh\n".getBytes(StandardCharsets.UTF_8), good),
+                Stage.RECEIVE, AMBIGUOUS + "it has 10 bytes of data before its first entry");
+        raw("package-local-name-differs.dp", ZipSurgery.renameLocally(good, bundle, bundle.replace("bundles/", "BUNDLES/")),
+                Stage.RECEIVE, AMBIGUOUS + "the local header of " + bundle + " names it BUNDLES/");
+    }
+
+    /**
+     * A bundle whose real manifest (the one the central directory lists) has {@code headers},
+     * behind a local-only decoy manifest that says it is {@code declared} 1.0.0, as the package does.
+     */
+    private void behindDecoy(String name, String declared, Map<String, String> headers) throws Exception {
+        byte[] jar = ZipSurgery.withLocalOnlyEntry(PatchArchive.bundleJar(headers), "META-INF/MANIFEST.MF",
+                manifest(declared, "1.0.0"));
+        signed(name, PatchArchive.deploymentPackage(name.replace(".dp", ""), "1.0.0")
+                .bundle("bundles/x.jar", jar, declared, "1.0.0"), trusted, Stage.VERIFY,
+                "bundles/x.jar" + AMBIGUOUS + LOCAL_ONLY_MANIFEST);
+    }
+
+    private void innerAmbiguous(String name, byte[] jar, String expected) throws Exception {
+        signed(name, PatchArchive.deploymentPackage(name.replace(".dp", ""), "1.0.0").bundle("bundles/x.jar", jar,
+                "io.patchbay.demo.plain", "1.0.0"), trusted, Stage.VERIFY, "bundles/x.jar" + AMBIGUOUS + expected);
+    }
+
+    private static byte[] manifest(String bsn, String version) {
+        return ("Manifest-Version: 1.0\r\nBundle-ManifestVersion: 2\r\nBundle-SymbolicName: " + bsn
+                + "\r\nBundle-Version: " + version + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
     // --- helpers ---
 
     private PatchArchive policyFix() {
@@ -289,7 +363,12 @@ public final class HostileCorpus {
 
     private void signed(String name, PatchArchive archive, PatchArchive.Signer signer, Stage stage, String expected)
             throws Exception {
-        archive.write(path(name), signer);
+        signed(name, archive, signer, "SHA-256", "SHA256withRSA", stage, expected);
+    }
+
+    private void signed(String name, PatchArchive archive, PatchArchive.Signer signer, String digestAlgorithm,
+            String signatureAlgorithm, Stage stage, String expected) throws Exception {
+        archive.write(path(name), signer, digestAlgorithm, signatureAlgorithm);
         cases.add(new Case(name, stage, expected));
     }
 

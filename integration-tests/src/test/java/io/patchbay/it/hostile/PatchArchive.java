@@ -79,6 +79,11 @@ final class PatchArchive {
     }
 
     Path write(Path file, Signer signer) throws Exception {
+        return write(file, signer, "SHA-256", "SHA256withRSA");
+    }
+
+    /** Writes the archive, signed with these algorithms (the JDK's names) unless {@code signer} is null. */
+    Path write(Path file, Signer signer, String digestAlgorithm, String signatureAlgorithm) throws Exception {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         main.forEach((k, v) -> manifest.getMainAttributes().putValue(k, v));
@@ -96,13 +101,14 @@ final class PatchArchive {
             }
         }
         if (signer != null) {
-            sign(unsigned, file, signer);
+            sign(unsigned, file, signer, digestAlgorithm, signatureAlgorithm);
             Files.delete(unsigned);
         }
         return file;
     }
 
-    static void sign(Path in, Path out, Signer signer) throws Exception {
+    static void sign(Path in, Path out, Signer signer, String digestAlgorithm, String signatureAlgorithm)
+            throws Exception {
         PrivateKey key = signer.key();
         List<Certificate> chain = signer.chain();
         if (key == null) {
@@ -115,7 +121,7 @@ final class PatchArchive {
             chain = Arrays.asList(keys.getCertificateChain(signer.alias()));
         }
         JarSigner jarSigner = new JarSigner.Builder(key, CertificateFactory.getInstance("X.509").generateCertPath(chain))
-                .digestAlgorithm("SHA-256").signatureAlgorithm("SHA256withRSA").build();
+                .digestAlgorithm(digestAlgorithm).signatureAlgorithm(signatureAlgorithm).build();
         try (ZipFile zip = new ZipFile(in.toFile()); OutputStream stream = Files.newOutputStream(out)) {
             jarSigner.sign(zip, stream);
         }

@@ -1,7 +1,6 @@
 package io.patchbay.engine.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
@@ -178,13 +176,11 @@ public final class EngineActivator implements BundleActivator {
         try (Stream<Path> files = Files.walk(home.resolve("bundles"), 2)) {
             for (Path file : files.filter(p -> p.toString().endsWith(".jar")).toList()) {
                 byte[] bytes = Files.readAllBytes(file);
-                try (InputStream in = new java.io.ByteArrayInputStream(bytes); JarInputStream jar = new JarInputStream(in)) {
-                    Manifest manifest = jar.getManifest();
-                    if (manifest != null && PatchVerifier.symbolicNameOf(manifest) != null) {
-                        String version = org.osgi.framework.Version.parseVersion(
-                                manifest.getMainAttributes().getValue("Bundle-Version")).toString();
-                        jars.put(PatchVerifier.symbolicNameOf(manifest) + "@" + version, bytes);
-                    }
+                Manifest manifest = PatchManagerImpl.manifestOf(bytes);
+                if (manifest != null && PatchVerifier.symbolicNameOf(manifest) != null) {
+                    String version = org.osgi.framework.Version.parseVersion(
+                            manifest.getMainAttributes().getValue("Bundle-Version")).toString();
+                    jars.put(PatchVerifier.symbolicNameOf(manifest) + "@" + version, bytes);
                 }
             }
         }

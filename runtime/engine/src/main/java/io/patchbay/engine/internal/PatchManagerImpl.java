@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -504,9 +503,8 @@ public class PatchManagerImpl implements PatchManager {
     }
 
     static Manifest manifestOf(byte[] jar) throws IOException {
-        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar), false)) {
-            return in.getManifest();
-        }
+        byte[] manifest = StrictZip.of(jar).read(StrictZip.MANIFEST);
+        return manifest == null ? null : new Manifest(new ByteArrayInputStream(manifest));
     }
 
     static String summary(PatchPlan plan) {

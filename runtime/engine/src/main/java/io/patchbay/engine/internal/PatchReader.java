@@ -31,8 +31,10 @@ import java.util.zip.ZipFile;
  * entry names that could escape a folder or confuse a reader (absolute, {@code ..}, backslash,
  * control characters, duplicates), entries that expand beyond the limit whatever their headers
  * claim, and entries that are neither the manifest, signature files, nor resources the manifest
- * names. Reading every entry completely also makes the JDK check each one against its signed
- * digest, so an entry altered after signing is caught here.
+ * names, and an archive that a reader of its local headers would read differently from its
+ * central directory ({@link StrictZip}). Reading every entry completely also makes the JDK check
+ * each one against its signed digest, so an entry altered after signing is caught here; a
+ * package whose signature the JDK ignored for its algorithm is refused, never taken as unsigned.
  */
 final class PatchReader {
 
@@ -63,6 +65,11 @@ final class PatchReader {
             throw refuse("cannot read patch " + name + ": " + e.getMessage());
         }
         boundsCheck(file, name);
+        try {
+            StrictZip.of(whole);
+        } catch (ZipException e) {
+            throw refuse("patch " + name + StrictZip.REFUSED + e.getMessage());
+        }
         try (JarFile jar = new JarFile(file.toFile(), true)) {
             Manifest manifest = jar.getManifest();
             if (manifest == null) {
@@ -72,6 +79,7 @@ final class PatchReader {
             Map<String, byte[]> entries = new LinkedHashMap<>();
             Map<String, List<List<X509Certificate>>> signers = new LinkedHashMap<>();
             Set<String> seen = new HashSet<>();
+            Map<String, byte[]> signatureFiles = new LinkedHashMap<>();
             long budget = settings.maxExpandedBytes();
             // Count, names and sizes were checked by the first pass; this one verifies and keeps.
             Enumeration<JarEntry> all = jar.entries();
@@ -87,6 +95,7 @@ final class PatchReader {
                 byte[] content = readBounded(jar, entry, name, budget);
                 budget -= content.length;
                 if (isSignatureOrManifest(entryName)) {
+                    signatureFiles.put(entryName.toUpperCase(Locale.ROOT), content);
                     continue;
                 }
                 if (!named.contains(entryName)) {
@@ -95,6 +104,7 @@ final class PatchReader {
                 entries.put(entryName, content);
                 signers.put(entryName, chains(entry.getCodeSigners()));
             }
+            refuseIgnoredSignature(name, signers, signatureFiles);
             return new ReceivedPatch(file, BundleStore.sha256(whole), manifest, entries, signers);
         } catch (ZipException e) {
             throw refuse("patch " + name + " is not a readable archive (truncated or corrupt: " + e.getMessage() + ")");
@@ -103,6 +113,31 @@ final class PatchReader {
                     + e.getMessage() + ")");
         } catch (IOException e) {
             throw refuse("patch " + name + " is not a readable archive (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * A package that carries a signature the JDK ignored (a disabled algorithm, such as SHA-1 or
+     * MD5) is refused, even where unsigned packages are allowed: it was meant to be signed, and
+     * treating it as unsigned would hide the reason from the operator.
+     */
+    private static void refuseIgnoredSignature(String name, Map<String, List<List<X509Certificate>>> signers,
+            Map<String, byte[]> signatureFiles) throws PatchException {
+        if (signers.isEmpty() || signers.values().stream().anyMatch(chains -> !chains.isEmpty())) {
+            return;
+        }
+        for (Map.Entry<String, byte[]> file : signatureFiles.entrySet()) {
+            String path = file.getKey();
+            if (path.endsWith(".SF")) {
+                String base = path.substring(0, path.length() - 3);
+                byte[] block = null;
+                for (String type : List.of(".RSA", ".DSA", ".EC")) {
+                    block = block != null ? block : signatureFiles.get(base + type);
+                }
+                throw new PatchException(Stage.VERIFY, "patch " + name + " is "
+                        + DisabledSignature.describe(file.getValue(), block)
+                        + "; it is refused, not treated as unsigned");
+            }
         }
     }
 
@@ -203,7 +238,7 @@ final class PatchReader {
         return chains;
     }
 
-    private static String printable(String text) {
+    static String printable(String text) {
         StringBuilder out = new StringBuilder();
         text.chars().forEach(c -> out.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", c) : String.valueOf((char) c)));
         return out.toString();

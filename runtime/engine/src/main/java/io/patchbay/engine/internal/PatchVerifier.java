@@ -15,8 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.Attributes;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
+import java.util.zip.ZipException;
 import java.util.jar.Manifest;
 import org.osgi.framework.Constants;
 import org.osgi.framework.Version;
@@ -159,21 +158,24 @@ final class PatchVerifier {
         return new ArrayList<>(signerNames);
     }
 
-    /** Reads a bundle's manifest with a bound of its own, so a nested jar cannot expand without limit. */
+    /**
+     * Reads a bundle's manifest from the central directory, as the framework will, with a bound of
+     * its own; a jar that other readers could read differently is refused.
+     */
     private static Manifest bundleManifest(String patch, String path, byte[] jar) throws PatchException {
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(jar))) {
-            ZipEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                if (entry.getName().equalsIgnoreCase("META-INF/MANIFEST.MF")) {
-                    byte[] bytes = in.readNBytes(MAX_BUNDLE_MANIFEST_BYTES + 1);
-                    if (bytes.length > MAX_BUNDLE_MANIFEST_BYTES) {
-                        throw refuse("patch " + patch + ": the manifest of " + path + " is over "
-                                + MAX_BUNDLE_MANIFEST_BYTES + " bytes");
-                    }
-                    return new Manifest(new ByteArrayInputStream(bytes));
-                }
+        try {
+            StrictZip zip = StrictZip.of(jar);
+            long size = zip.size(StrictZip.MANIFEST);
+            if (size < 0) {
+                throw refuse("patch " + patch + ": " + path + " has no manifest, so it is not a bundle");
             }
-            throw refuse("patch " + patch + ": " + path + " has no manifest, so it is not a bundle");
+            if (size > MAX_BUNDLE_MANIFEST_BYTES) {
+                throw refuse("patch " + patch + ": the manifest of " + path + " is over "
+                        + MAX_BUNDLE_MANIFEST_BYTES + " bytes");
+            }
+            return new Manifest(new ByteArrayInputStream(zip.read(StrictZip.MANIFEST)));
+        } catch (ZipException e) {
+            throw refuse("patch " + patch + ": " + path + StrictZip.REFUSED + e.getMessage());
         } catch (IOException e) {
             throw refuse("patch " + patch + ": " + path + " is not a readable jar (" + e.getMessage() + ")");
         }
