@@ -88,9 +88,11 @@ public class PatchEngineIT extends InFrameworkTest {
         assertEquals(toZero.reason(), PatchOutcome.Result.COMMITTED, toZero.result());
         assertEquals(2, patches.currentLevel().number());
         assertAsBefore(before);
-        // patch:rollback without a level: the level before the current one
+        // patch:rollback without a level: the current level's previous one, which for a level made
+        // by an apply is the level the apply started from (level 2, the bundles of level 0)
         applyTheSensorWatch();
-        int previous = patches.currentLevel().number() - 1;
+        int previous = patches.currentLevel().previous();
+        assertEquals(2, previous);
         PatchOutcome toPrevious = patches.rollback(previous, PatchOptions.DEFAULT, ProgressListener.NONE);
         assertEquals(toPrevious.reason(), PatchOutcome.Result.COMMITTED, toPrevious.result());
         assertEquals(4, patches.currentLevel().number());
