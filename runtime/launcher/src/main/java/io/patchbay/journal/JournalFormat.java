@@ -12,9 +12,12 @@ import java.util.zip.CRC32;
  * <p>One record a line: {@code TYPE|key=value|...|crc=XXXXXXXX}, values URL-encoded, the CRC-32
  * of everything before {@code |crc=} in eight lower-case hex digits, then a newline. A record
  * counts only when its line is complete, its checksum matches and every field has a key; empty
- * lines are skipped. Any other line is damage, with one exception: a last line without its
- * newline is what a crash in the middle of an append leaves, never took effect, and is torn off
- * ({@link Scan#validBytes()} ends before it).
+ * lines are skipped. Any other line is damage, with one exception: the last line, when it is not
+ * a record (no newline yet, or a newline but a checksum that does not match, as a power cut leaves
+ * an append whose pages reached the disk out of order), is the append a crash cut short: it never
+ * took effect and is torn off ({@link Scan#validBytes()} ends before it). Every append is forced to
+ * disk before the next begins, so only the last line can be such an append; a damaged line with
+ * anything after it is damage.
  */
 public final class JournalFormat {
 
@@ -53,7 +56,8 @@ public final class JournalFormat {
      * @param damagedAt      where the damaged line starts in the file (-1 when there is none)
      * @param linesAfter     complete, non-empty lines after the damaged one
      * @param intactAfter    of those, the ones that still are intact records
-     * @param tornTail       whether the file ends in a torn record (a crash in the middle of an append)
+     * @param tornTail       whether the file ends in a torn record (a crash in the middle of an append):
+     *                       a last line that is not a record, with or without its newline
      */
     public record Scan(long validBytes, int records, int damagedLine, long damagedAt, int linesAfter,
             int intactAfter, boolean tornTail) {
@@ -150,6 +154,10 @@ public final class JournalFormat {
                 damagedAt = start;
             }
             start = end + 1;
+        }
+        if (damagedLine > 0 && linesAfter == 0 && !torn) {
+            // The damaged line is the last one: an append cut short, as a line without its newline is.
+            return new Scan(valid, records, 0, -1, 0, 0, true);
         }
         return new Scan(valid, records, damagedLine, damagedAt, linesAfter, intactAfter, torn);
     }

@@ -58,13 +58,24 @@ class JournalFormatTest {
         assertEquals(1, scan.intactAfter());
     }
 
+    /** A power cut can save an append's newline but not its middle: still the append a crash cut short. */
     @Test
-    void aCompleteLastRecordWithABadChecksumIsDamageNotATornAppend() {
+    void aCompleteLastRecordWithABadChecksumIsATornAppendNotDamage() {
         String text = THREE.replace("outcome=committed", "outcome=commitred");
+        JournalFormat.Scan scan = JournalFormat.scan(bytes(text), null);
+        assertFalse(scan.damaged());
+        assertTrue(scan.tornTail());
+        assertEquals(2, scan.records());
+        assertEquals(THREE.indexOf("END"), scan.validBytes());
+    }
+
+    @Test
+    void aBadRecordWithAnythingAfterItIsDamageEvenATornLine() {
+        String text = THREE.replace("outcome=committed", "outcome=commitred") + "STEP|id=2|na";
         JournalFormat.Scan scan = JournalFormat.scan(bytes(text), null);
         assertTrue(scan.damaged());
         assertEquals(3, scan.damagedLine());
-        assertEquals(0, scan.linesAfter());
+        assertEquals(THREE.indexOf("END"), scan.validBytes());
     }
 
     @Test

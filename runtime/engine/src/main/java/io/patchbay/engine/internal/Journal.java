@@ -22,9 +22,9 @@ import java.util.function.Consumer;
 /**
  * Patchbay's append-only journal: one record per line, each forced to disk before the call
  * returns, in the line format of {@link JournalFormat} (a CRC-32 per record). A last line that is
- * torn (no newline, as a crash mid-write leaves it) never took effect: it is cut off when the
- * journal is opened, so the next record starts on a clean line. Any other damaged line makes
- * opening and reading fail with its line number.
+ * torn (no newline, or a checksum that does not match, as a crash mid-write leaves it) never took
+ * effect: it is cut off when the journal is opened, so the next record starts on a clean line. Any
+ * other damaged line makes opening and reading fail with its line number.
  *
  * <p>Record types: {@code LEVEL} (a committed bundle set), {@code BEGIN} (an intent: what an
  * operation is about to change), {@code STEP} (progress inside an operation), {@code END} (its
