@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.patchbay.journal.JournalFormat;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,6 +78,56 @@ class JournalDamageIT extends ProcessTest {
                     "one version of the policy: " + lb.out());
             assertEquals("OFF", heater(port));
         }
+    }
+
+    /**
+     * The repair's backup is the only copy of the records it drops, so it is on disk (its bytes and
+     * its name in the folder) before the rename replaces the journal: seen in the system calls of
+     * {@code patchbay journal repair}, traced by strace.
+     */
+    @Test
+    void theRepairForcesTheBackupToDiskBeforeItReplacesTheJournal() throws Exception {
+        assumeTrue(straceRuns(), "needs strace, allowed to trace, to see the repair's system calls");
+        Path data = temp.resolve("data");
+        Path journal = data.resolve("patchbay/journal.log");
+        Files.createDirectories(journal.getParent());
+        Files.writeString(journal, JournalFormat.line("LEVEL|level=0") + JournalFormat.line("BEGIN|id=1")
+                .replace("id=1", "id=7") + JournalFormat.line("END|id=1"));
+        Path trace = logs.resolve("repair-" + System.nanoTime() + ".strace");
+
+        RuntimeProcess.Result repair = RuntimeProcess.run(List.of("strace", "-f", "-y", "-o", trace.toString(), "-e",
+                "trace=fsync,fdatasync,rename,renameat,renameat2"), logs, "journal", "repair", "--data",
+                data.toString(), "--keep-before", "2");
+        assertEquals(0, repair.exitStatus(), repair.out() + repair.err());
+
+        List<String> calls = Files.readAllLines(trace).stream()
+                .filter(call -> call.contains("fsync(") || call.contains("rename")).toList();
+        int replaced = indexOf(calls, call -> call.contains("rename") && call.contains("journal.log.repairing"));
+        int backupForced = indexOf(calls, call -> call.contains("fsync(") && call.contains("journal.log.damaged-"));
+        int folderForced = indexOf(calls, call -> call.contains("fsync(") && call.contains("/patchbay>"));
+        assertTrue(replaced >= 0, "the journal was replaced by a rename: " + calls);
+        assertTrue(backupForced >= 0 && backupForced < replaced, "the backup's bytes forced before the rename: " + calls);
+        assertTrue(folderForced > backupForced && folderForced < replaced,
+                "the backup's name forced (its folder) before the rename: " + calls);
+    }
+
+    private static boolean straceRuns() {
+        try {
+            Process probe = new ProcessBuilder("strace", "-o", "/dev/null", "true")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static int indexOf(List<String> lines, Predicate<String> matches) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (matches.test(lines.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Changes one byte in the middle of the journal's first BEGIN record; returns its line number. */

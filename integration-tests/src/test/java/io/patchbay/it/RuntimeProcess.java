@@ -143,7 +143,8 @@ public final class RuntimeProcess implements AutoCloseable {
         return run(List.of("runuser", "-u", user, "--"), logs, args);
     }
 
-    private static Result run(List<String> prefix, Path logs, String... args) throws Exception {
+    /** Runs {@code bin/patchbay ARGS} to completion under the command {@code prefix} (runuser, strace). */
+    static Result run(List<String> prefix, Path logs, String... args) throws Exception {
         Path home = PatchbayTestConfiguration.distribution();
         Path stdout = Files.createTempFile(logs, "run", ".out");
         Path stderr = Files.createTempFile(logs, "run", ".err");

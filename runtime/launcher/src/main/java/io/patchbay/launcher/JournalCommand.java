@@ -134,6 +134,12 @@ final class JournalCommand {
             Path next = journal.resolveSibling(journal.getFileName() + ".repairing");
             try {
                 Files.copy(journal, backup, StandardCopyOption.COPY_ATTRIBUTES);
+                // The backup becomes the only copy of the dropped records: on disk, under its name,
+                // before the rename replaces the journal.
+                try (FileChannel copy = FileChannel.open(backup, StandardOpenOption.READ)) {
+                    copy.force(true);
+                }
+                forceFolder(journal.getParent());
                 try (FileChannel channel = FileChannel.open(next, StandardOpenOption.CREATE,
                         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                     channel.write(ByteBuffer.wrap(bytes, 0, (int) scan.validBytes()));
