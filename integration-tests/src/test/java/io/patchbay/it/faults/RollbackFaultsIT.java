@@ -15,6 +15,8 @@ import io.patchbay.patch.PatchOptions;
 import io.patchbay.patch.PatchOutcome;
 import io.patchbay.patch.ProgressListener;
 import io.patchbay.patch.Stage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -58,6 +60,37 @@ public class RollbackFaultsIT extends InFrameworkTest {
                 + POLICY + " 1.0.0 is damaged (truncated: " + whole.length / 2 + " bytes"));
         assertEquals(refused.getMessage(), Stage.VERIFY, refused.stage());
         assertStillAt(before);
+    }
+
+    /**
+     * The automatic undo of a patch that fails its health check takes the old jar from the store,
+     * which no check before the patch read whole: a jar damaged meanwhile is named in the failure.
+     */
+    @Test
+    public void aJarDamagedBeforeTheUndoOfAFailedPatchIsNamedInTheFailure() throws Exception {
+        awaitSettled();
+        Path stored = storedJar(POLICY, "1.0.0");
+        byte[] whole = Files.readAllBytes(stored);
+        String hash = stored.getFileName().toString().replace(".jar", "");
+        ProgressListener damageOnceApplied = (stage, took, summary) -> {
+            if (stage == Stage.APPLY) {
+                try {
+                    Files.write(stored, Arrays.copyOf(whole, whole.length / 2));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+        try {
+            PatchOutcome outcome = patches.apply(PatchbayTestConfiguration.patch("policy-unhealthy.dp"),
+                    PatchOptions.DEFAULT.withStrategy(PatchOptions.REFRESH), damageOnceApplied);
+            fail("expected the undo to fail, the apply ended " + outcome.result() + ": " + outcome.reason());
+        } catch (PatchException e) {
+            assertEquals(e.getMessage(), Stage.ROLLBACK, e.stage());
+            assertTrue(e.getMessage(), e.getMessage().contains("could not undo " + POLICY + ": the stored jar sha256 "
+                    + hash + " for " + POLICY + " 1.0.0 is damaged (truncated: " + whole.length / 2 + " bytes"));
+            assertFalse("one line: " + e.getMessage(), e.getMessage().contains("\n"));
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.patchbay.engine.internal;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -133,6 +134,7 @@ final class BundleSwapper implements Swapper {
                 switch (undo.kind()) {
                     case UPDATE -> {
                         Bundle bundle = require(undo.symbolicName());
+                        requireIntact(undo);
                         retiring(bundle);
                         try (InputStream jar = store.open(undo.toHash())) {
                             patchCode.call(bundle, "updating", () -> bundle.update(jar));
@@ -144,6 +146,7 @@ final class BundleSwapper implements Swapper {
                         touched.add(bundle);
                     }
                     case INSTALL -> {
+                        requireIntact(undo);
                         try (InputStream jar = store.open(undo.toHash())) {
                             context.installBundle(undo.location(), jar);
                         }
@@ -185,6 +188,17 @@ final class BundleSwapper implements Swapper {
             }
         }
         return problems;
+    }
+
+    /**
+     * An undo takes jars from the store that no check before the operation looked at; a damaged one
+     * is named here, before the framework fails on it with a zip error that names nothing.
+     */
+    private void requireIntact(Change change) throws IOException {
+        Optional<String> damaged = LevelDiff.damagedInStore(List.of(change), store);
+        if (damaged.isPresent()) {
+            throw new IOException(damaged.get());
+        }
     }
 
     private void retiring(Bundle bundle) {
