@@ -184,7 +184,7 @@ final class JournalCommand {
         }
     }
 
-    private static byte[] readAll(Path journal) throws LaunchException {
+    static byte[] readAll(Path journal) throws LaunchException {
         try {
             return Files.readAllBytes(journal);
         } catch (IOException e) {

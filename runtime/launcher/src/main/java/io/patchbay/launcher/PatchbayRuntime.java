@@ -22,7 +22,8 @@ import org.osgi.framework.launch.FrameworkFactory;
  *
  * <p>Order of work, each step only after the previous one succeeded, so that a refused start
  * changes nothing: check the HTTP and management API ports are free, take the data folder's
- * lock, check the journal is readable (see {@link JournalCommand}), create the
+ * lock, check the journal is readable (see {@link JournalCommand}) and the store jars the
+ * recovery at start needs are intact (see {@link RecoveryJars}), create the
  * framework on the folder's bundle cache, install the initial bundle set only if the cache
  * does not hold it yet (a later boot starts what the cache holds, so patched bundles stay
  * patched), then start. SIGTERM (or any JVM shutdown) stops the framework cleanly first.
@@ -69,6 +70,7 @@ final class PatchbayRuntime {
         try (DataFolder data = DataFolder.open(options.data())) {
             // Before anything starts: recovery and every operation trust the journal.
             JournalCommand.requireReadable(data.root());
+            RecoveryJars.requireIntact(data.root());
             data.recordOwner();
             Framework framework = newFramework(data);
             try {
