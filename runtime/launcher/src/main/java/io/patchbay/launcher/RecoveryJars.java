@@ -54,30 +54,34 @@ final class RecoveryJars {
         JournalFormat.scan(JournalCommand.readAll(journal), needed);
         Path store = data.resolve(STORE_IN_DATA);
         for (String bundle : needed.bundles()) {
-            String[] record = needed.level.get(bundle); // version, hash
-            if (record == null || !record[1].matches("[0-9a-f]{64}")) {
+            Stored record = needed.level.get(bundle);
+            if (record == null || !record.hash().matches("[0-9a-f]{64}")) {
                 continue; // nothing the engine could restore it from: not this check's to judge
             }
-            Path jar = store.resolve(record[1] + ".jar");
+            Path jar = store.resolve(record.hash() + ".jar");
             if (!Files.isRegularFile(jar)) {
-                continue;
+                continue; // the engine's recovery reports a missing jar itself, as the class comment says
             }
             byte[] bytes = read(jar);
             String actual = sha256(bytes);
-            if (!actual.equals(record[1])) {
+            if (!actual.equals(record.hash())) {
                 throw new LaunchException(LaunchException.ENVIRONMENT, "stored jar " + jar + " of " + bundle + " "
-                        + record[0] + " is damaged (" + bytes.length + " bytes whose sha256 is " + actual + "), and"
+                        + record.version() + " is damaged (" + bytes.length + " bytes whose sha256 is " + actual + "), and"
                         + " the recovery at start needs it to finish the " + needed.what() + ", so the runtime does"
                         + " not start; restore " + store + " from a backup of the data folder");
             }
         }
     }
 
+    /** A bundle of a level: its version and the sha256 of its jar in the store. */
+    private record Stored(String version, String hash) {
+    }
+
     /** Follows the journal's records as the engine's recovery reads them. */
     private static final class Needed implements JournalFormat.RecordVisitor {
 
-        /** The last committed level: bundle to {version, hash}. */
-        private final Map<String, String[]> level = new LinkedHashMap<>();
+        /** The last committed level's bundles. */
+        private final Map<String, Stored> level = new LinkedHashMap<>();
         /** Operations begun and not ended: id to the BEGIN record's body. */
         private final Map<String, String> open = new LinkedHashMap<>();
         private boolean repairPending;
@@ -90,7 +94,7 @@ final class RecoveryJars {
                     for (String item : field(body, "bundles").split(",")) {
                         String[] parts = item.split("@", -1);
                         if (parts.length >= 3) {
-                            level.put(parts[0], new String[] {parts[1], parts[2]});
+                            level.put(parts[0], new Stored(parts[1], parts[2]));
                         }
                     }
                 }
