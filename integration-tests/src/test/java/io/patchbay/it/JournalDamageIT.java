@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +78,34 @@ class JournalDamageIT extends ProcessTest {
             assertEquals(1, lb.out().lines().filter(l -> l.contains("|" + POLICY + " (")).count(),
                     "one version of the policy: " + lb.out());
             assertEquals("OFF", heater(port));
+        }
+    }
+
+    /**
+     * A power cut can save the last record's newline but not its middle (its pages written out of
+     * order): that record is the append the crash cut short, so the start recovers as after any
+     * crash instead of refusing the journal.
+     */
+    @Test
+    void aGarbledLastRecordIsCutOffAndTheStartRecoversAsAfterACrash() throws Exception {
+        Path data = temp.resolve("data");
+        int port = FreePort.pick();
+        PatchConsoleIT.killMidwayThroughThePolicyFix(data, port);
+        Path journal = data.resolve("patchbay/journal.log");
+        byte[] bytes = Files.readAllBytes(journal);
+        int end = bytes.length - 1;
+        assertEquals('\n', bytes[end], "the last record is complete");
+        int start = end - 1;
+        while (bytes[start - 1] != '\n') {
+            start--;
+        }
+        Arrays.fill(bytes, (start + end) / 2 - 4, (start + end) / 2 + 4, (byte) 0);
+        Files.write(journal, bytes);
+
+        try (RuntimeProcess restarted = RuntimeProcess.start(data, port, logs)) {
+            assertTrue(restarted.out().contains("was rolled back at start"), restarted.out());
+            PatchConsoleIT.awaitActive(port, "after the garbled record was cut off", "1.0.0", POLICY);
+            assertTrue(restarted.console(logs, "patch:status").out().startsWith("Patch level 0:"));
         }
     }
 

@@ -311,6 +311,14 @@ class PatchConsoleIT extends ProcessTest {
     }
 
     /**
+     * Kills the runtime once the refresh of the policy fix has run: policy 1.0.1 is installed and the
+     * apply never ends, so the next start's recovery puts 1.0.0 back from the store.
+     */
+    static void killMidwayThroughThePolicyFix(Path data, int port) throws Exception {
+        killWhilePaused(data, port, "--strategy refresh " + PatchbayTestConfiguration.patch("policy-fix.dp"), "refreshed");
+    }
+
+    /**
      * Kills the runtime in the middle of an automatic rollback (a patch that fails its health
      * check): after the restart it is at level 0 with the bundles of level 0.
      */

@@ -32,9 +32,7 @@ class StoreDamageIT extends ProcessTest {
     void aDamagedJarThatRecoveryNeedsStopsTheStartUntilTheStoreIsRestored() throws Exception {
         Path data = temp.resolve("data");
         int port = FreePort.pick();
-        // Killed once the policy runs 1.0.1: recovery must put back 1.0.0, from the store.
-        PatchConsoleIT.killWhilePaused(data, port, "--strategy refresh " + PatchbayTestConfiguration.patch("policy-fix.dp"),
-                "refreshed");
+        PatchConsoleIT.killMidwayThroughThePolicyFix(data, port);
         Path jar = storedJar(data, POLICY, "1.0.0");
         byte[] whole = Files.readAllBytes(jar);
         Files.write(jar, Arrays.copyOf(whole, whole.length / 2));
