@@ -64,6 +64,10 @@ class HangingPatchIT extends ProcessTest {
                 Await.until(name + " to be refused", TIMEOUT, () -> refusals(journal, name) > 0);
             }
             assertEquals(1, refusals(journal, "dropped-first.dp"), Files.readString(journal));
+            // Taken out again, as an operator would: the next start would apply them.
+            for (String name : List.of("dropped-first.dp", "dropped-second.dp")) {
+                Files.delete(runtime.data().resolve("patches/processing").resolve(name));
+            }
 
             assertSigtermEndsItPromptly(runtime, "io.patchbay.demo.policy 1.0.12 did not return from starting");
         }
