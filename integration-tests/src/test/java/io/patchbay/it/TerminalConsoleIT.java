@@ -59,6 +59,20 @@ class TerminalConsoleIT extends ProcessTest {
         }
     }
 
+    @Test
+    void exitAfterAHangEndsTheRuntimePromptly() throws Exception {
+        try (RuntimeProcess runtime = startOnTerminal()) {
+            ApiClient.Response applied = ApiClient.of(runtime).post("/api/v1/patches?name=" + HangingPatchIT.HANGS,
+                    PatchbayTestConfiguration.patch(HangingPatchIT.HANGS));
+            assertEquals(422, applied.status(), applied.body());
+
+            // The framework cannot stop the bundle whose activator runs on: exit still ends the process.
+            type(runtime, "exit\n");
+            assertEquals(1, runtime.awaitExit(HangingPatchIT.PROMPT_STOP), runtime.out());
+            HangingPatchIT.assertOneLineWhy(runtime.out());
+        }
+    }
+
     /** The runtime on a terminal, once it serves HTTP and its console shows the prompt. */
     private RuntimeProcess startOnTerminal() throws Exception {
         int port = FreePort.pick();

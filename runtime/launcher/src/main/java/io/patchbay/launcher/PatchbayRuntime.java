@@ -16,6 +16,7 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 
 /**
  * Runs one Felix framework on one data folder until it stops.
@@ -51,6 +52,10 @@ final class PatchbayRuntime {
      * 0 that waits for that thread; a bundle that killed it leaves a stop that never ends.
      */
     static final String START_LEVEL_THREAD = "FelixStartLevel";
+    /** How often waiting for the framework to stop looks whether it can stop at all. */
+    static final long STOP_LOOK_MILLIS = 500;
+    /** Start of the one line said when the process ends without the framework having stopped. */
+    static final String CANNOT_STOP = "stopping without waiting for the framework: ";
 
     private final LaunchOptions options;
     private final PrintStream out;
@@ -105,9 +110,22 @@ final class PatchbayRuntime {
         }
     }
 
+    /**
+     * Waits until the framework has stopped. A stop asked for from inside ({@code exit} or Ctrl-D on
+     * the terminal, {@code stop 0} from an attached console) that can never finish, because a
+     * patch's code holds a bundle or the start-level thread is gone, ends the process with one
+     * line saying why instead, as the shutdown hook does on SIGTERM.
+     */
     private int awaitStop(Framework framework) throws LaunchException {
         try {
-            FrameworkEvent event = framework.waitForStop(0);
+            FrameworkEvent event;
+            while ((event = framework.waitForStop(STOP_LOOK_MILLIS)).getType() == FrameworkEvent.WAIT_TIMEDOUT) {
+                String cannotStop = framework.getState() == Framework.STOPPING && !shutdownHookStopping
+                        ? cannotStop(framework) : null;
+                if (cannotStop != null) {
+                    throw new LaunchException(LaunchException.FAILED, CANNOT_STOP + cannotStop);
+                }
+            }
             if (event.getType() == FrameworkEvent.ERROR) {
                 throw new LaunchException(LaunchException.FAILED, "framework stopped with an error: "
                         + (event.getThrowable() == null ? "unknown" : event.getThrowable().getMessage()));
@@ -131,15 +149,11 @@ final class PatchbayRuntime {
             return;
         }
         shutdownHookStopping = true;
-        String cannotStop = abandonedOperation(framework);
-        if (cannotStop == null && framework.getState() == Framework.ACTIVE && !startLevelThreadRuns()) {
-            cannotStop = "the framework's start-level thread (" + START_LEVEL_THREAD + ") is gone, killed by a bundle,"
-                    + " so the framework cannot stop; the next start recovers as after a crash";
-        }
+        String cannotStop = cannotStop(framework);
         if (cannotStop != null) {
             // Waiting would end only at the timeout. The journal is on disk, so this is no worse
             // than a crash, which the next start recovers from.
-            System.err.println("patchbay: stopping without waiting for the framework: " + cannotStop);
+            System.err.println("patchbay: " + CANNOT_STOP + cannotStop);
             System.err.flush();
             return;
         }
@@ -158,6 +172,26 @@ final class PatchbayRuntime {
             return;
         }
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * @return why the framework (active, or stopping) can never finish a stop, or null: the patch
+     *         engine left an operation to recovery, or the start-level thread is gone while there
+     *         are still start levels to go down (at level 0 a stopping framework needs it no more)
+     */
+    private static String cannotStop(Framework framework) {
+        String abandoned = abandonedOperation(framework);
+        if (abandoned != null) {
+            return abandoned;
+        }
+        int state = framework.getState();
+        FrameworkStartLevel level = framework.adapt(FrameworkStartLevel.class);
+        if ((state == Framework.ACTIVE || state == Framework.STOPPING) && level != null && level.getStartLevel() > 0
+                && !startLevelThreadRuns()) {
+            return "the framework's start-level thread (" + START_LEVEL_THREAD + ") is gone, killed by a bundle,"
+                    + " so the framework cannot stop; the next start recovers as after a crash";
+        }
+        return null;
     }
 
     private static boolean startLevelThreadRuns() {

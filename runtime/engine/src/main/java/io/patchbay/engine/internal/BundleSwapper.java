@@ -6,15 +6,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * Strategy {@code refresh}: carries out a list of changes on the framework, each jar taken from
@@ -24,8 +19,6 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * begins, so the journal shows how far an operation got.
  */
 final class BundleSwapper implements Swapper {
-
-    static final long REFRESH_TIMEOUT_SECONDS = 120;
 
     private final BundleContext context;
     private final BundleStore store;
@@ -95,7 +88,7 @@ final class BundleSwapper implements Swapper {
             }
         }
         if (!touched.isEmpty()) {
-            refresh(context, touched);
+            patchCode.refresh(context, touched);
             steps.step("refreshed");
         }
         List<String> toStart = new ArrayList<>(shouldBeActive);
@@ -122,7 +115,9 @@ final class BundleSwapper implements Swapper {
     /**
      * Undoes changes that were carried out, newest first, as far as it can: a step that fails is
      * reported and the rest still run, then everything touched is refreshed and what should run
-     * is started.
+     * is started. Once a patch's code is known not to return, the refresh and the starts are left
+     * out: the framework holds that bundle, so they would only wait for it; recovery at the next
+     * start does them.
      */
     @Override
     public List<String> undo(List<Change> completed, Collection<String> shouldBeActive, Steps steps) {
@@ -168,9 +163,12 @@ final class BundleSwapper implements Swapper {
                 problems.add("could not undo " + undo.symbolicName() + ": " + rootMessage(e));
             }
         }
+        if (patchCode.anyHung()) {
+            return problems;
+        }
         try {
             if (!touched.isEmpty()) {
-                refresh(context, touched);
+                patchCode.refresh(context, touched);
                 steps.step("refreshed");
             }
         } catch (Exception e) {
@@ -207,17 +205,9 @@ final class BundleSwapper implements Swapper {
         }
     }
 
-    /** Refreshes exactly these bundles (the framework adds their dependency closure) and waits. */
+    /** Refreshes exactly these bundles and waits, looking for no stuck bundle (recovery at start). */
     static void refresh(BundleContext context, Collection<Bundle> bundles) throws Exception {
-        BlockingQueue<FrameworkEvent> done = new ArrayBlockingQueue<>(1);
-        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(bundles, done::offer);
-        FrameworkEvent event = done.poll(REFRESH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        if (event == null) {
-            throw new IllegalStateException("the framework did not finish refreshing within " + REFRESH_TIMEOUT_SECONDS + " s");
-        }
-        if (event.getType() == FrameworkEvent.ERROR) {
-            throw new IllegalStateException("refresh failed: " + rootMessage(event.getThrowable()));
-        }
+        new PatchCode(0).refresh(context, bundles);
     }
 
     private Bundle require(String symbolicName) {

@@ -153,7 +153,7 @@ final class HandoverSwapper implements Swapper {
         }
         steps.step("uninstalled the old versions");
         if (!leaving.isEmpty()) {
-            BundleSwapper.refresh(context, leaving);
+            patchCode.refresh(context, leaving);
         }
         steps.step("refreshed");
         return List.of();
@@ -238,8 +238,9 @@ final class HandoverSwapper implements Swapper {
             }
         }
         try {
-            if (!arrived.isEmpty()) {
-                BundleSwapper.refresh(context, arrived);
+            // Not while a patch's code does not return: the refresh would only wait for it.
+            if (!arrived.isEmpty() && !patchCode.anyHung()) {
+                patchCode.refresh(context, arrived);
             }
         } catch (Exception e) {
             // A refresh that fails leaves uninstalled bundles pending removal; the leak report shows them.

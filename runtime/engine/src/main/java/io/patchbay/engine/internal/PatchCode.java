@@ -1,13 +1,23 @@
 package io.patchbay.engine.internal;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * Calls into code a patch brought (start, stop, update and uninstall run a bundle's activator and
@@ -19,17 +29,31 @@ import org.osgi.framework.BundleException;
  * as that code runs, so every later call on the same bundle fails at once with the same exception
  * instead of waiting for the lock.
  *
- * <p>A timeout of 0 or less calls directly, without a bound (recovery at start, when no
- * application bundle runs yet).
+ * <p>A refresh ({@link #refresh}) runs the same code on the framework's own thread: it fails the
+ * same way as soon as one bundle has stayed STARTING or STOPPING longer than the activation
+ * timeout (a bundle waiting for lazy activation aside), and the framework's refresh is left
+ * running. It fails with an {@link IllegalStateException} only if it has not finished after
+ * {@value #REFRESH_TIMEOUT_SECONDS} s with no bundle stuck.
+ *
+ * <p>A timeout of 0 or less calls directly, without a bound, and a refresh then looks for no
+ * stuck bundle (recovery at start, when no application bundle runs yet).
  */
 final class PatchCode {
 
     /** Longest grace after the interrupt, for code that returns when interrupted. */
     static final long GRACE_MILLIS = 1_000;
+    /** Longest wait for a refresh in which no bundle is stuck: a closure of many slow bundles. */
+    static final long REFRESH_TIMEOUT_SECONDS = 120;
+    /** How often a refresh in progress is looked at for bundles stuck in STARTING or STOPPING. */
+    static final long REFRESH_LOOK_MILLIS = 50;
 
     /** What can be called on a bundle. */
     interface Call {
         void run() throws BundleException;
+    }
+
+    /** A state a bundle was seen in during a refresh, and since when. */
+    private record Transition(int state, long sinceNanos) {
     }
 
     private final long timeoutMillis;
@@ -70,8 +94,7 @@ final class PatchCode {
                 task.get(Math.min(GRACE_MILLIS, timeoutMillis), TimeUnit.MILLISECONDS);
             }
         } catch (TimeoutException e) {
-            String message = name + " did not return from " + doing + " within " + timeoutMillis
-                    + " ms (its activator or a component's activate or deactivate method does not return)";
+            String message = hungMessage(name, doing, "");
             hung.put(bundle.getBundleId(), message);
             throw new PatchCodeHungException(message);
         } catch (InterruptedException e) {
@@ -88,6 +111,64 @@ final class PatchCode {
                 throw error;
             }
             throw new BundleException(doing + " " + name + " failed", e.getCause());
+        }
+    }
+
+    private String hungMessage(String name, String doing, String where) {
+        return name + " did not return from " + doing + " within " + timeoutMillis + " ms" + where
+                + " (its activator or a component's activate or deactivate method does not return)";
+    }
+
+    /**
+     * Refreshes exactly these bundles (the framework adds their dependency closure) and waits.
+     *
+     * @throws PatchCodeHungException naming every bundle that stayed STARTING or STOPPING longer than
+     *                                the activation timeout during the refresh
+     */
+    void refresh(BundleContext context, Collection<Bundle> bundles) throws Exception {
+        BlockingQueue<FrameworkEvent> done = new ArrayBlockingQueue<>(1);
+        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(bundles, done::offer);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(REFRESH_TIMEOUT_SECONDS);
+        // Bundle id to the STARTING or STOPPING it is in; the framework holds the bundle meanwhile.
+        Map<Long, Transition> inTransition = new HashMap<>();
+        FrameworkEvent event;
+        while ((event = done.poll(REFRESH_LOOK_MILLIS, TimeUnit.MILLISECONDS)) == null) {
+            if (timeoutMillis > 0) {
+                throwIfStuck(context, inTransition);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the framework did not finish refreshing within "
+                        + REFRESH_TIMEOUT_SECONDS + " s");
+            }
+        }
+        if (event.getType() == FrameworkEvent.ERROR) {
+            throw new IllegalStateException("refresh failed: " + BundleSwapper.rootMessage(event.getThrowable()));
+        }
+    }
+
+    private void throwIfStuck(BundleContext context, Map<Long, Transition> inTransition) throws PatchCodeHungException {
+        long now = System.nanoTime();
+        List<String> stuck = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            int state = bundle.getState();
+            boolean lazy = state == Bundle.STARTING && String.valueOf(
+                    bundle.getHeaders("").get(Constants.BUNDLE_ACTIVATIONPOLICY)).startsWith(Constants.ACTIVATION_LAZY);
+            if ((state != Bundle.STARTING && state != Bundle.STOPPING) || lazy) {
+                inTransition.remove(bundle.getBundleId());
+                continue;
+            }
+            Transition seen = inTransition.get(bundle.getBundleId());
+            if (seen == null || seen.state() != state) {
+                inTransition.put(bundle.getBundleId(), new Transition(state, now));
+            } else if (now - seen.sinceNanos() > TimeUnit.MILLISECONDS.toNanos(timeoutMillis)) {
+                String message = hungMessage(bundle.getSymbolicName() + " " + bundle.getVersion(),
+                        state == Bundle.STARTING ? "starting" : "stopping", " while the framework refreshed");
+                hung.put(bundle.getBundleId(), message);
+                stuck.add(message);
+            }
+        }
+        if (!stuck.isEmpty()) {
+            throw new PatchCodeHungException(String.join("; ", stuck));
         }
     }
 

@@ -26,7 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.jar.Manifest;
@@ -84,6 +86,11 @@ public class PatchManagerImpl implements PatchManager {
     /** Set, for good, when an operation was left to recovery at the next start: why. */
     private volatile String leftForRecovery;
     private volatile ServiceRegistration<Object> abandonedMarker;
+    /**
+     * Operation and subject of every refusal journaled since an operation was left to recovery: a
+     * caller that tries again (the watched folder, every poll) adds no record after the first.
+     */
+    private final Set<String> refusedWhileLeft = ConcurrentHashMap.newKeySet();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin events;
@@ -388,7 +395,9 @@ public class PatchManagerImpl implements PatchManager {
         if (abandoned != null) {
             String message = "refused until the runtime is restarted: an earlier operation was left to recovery: "
                     + abandoned;
-            recordRefusal(operationName, subject, operator, message);
+            if (refusedWhileLeft.add(operationName + " " + subject)) {
+                recordRefusal(operationName, subject, operator, message);
+            }
             throw new PatchBusyException(message);
         }
         if (!operation.tryLock()) {

@@ -6,12 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.Version;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 class PatchCodeTest {
 
@@ -67,6 +76,56 @@ class PatchCodeTest {
         assertFalse(patchCode.anyHung());
     }
 
+    @Test
+    void aRefreshInWhichABundleStaysStoppingFailsNamingItButNotOneWaitingForLazyActivation() throws Exception {
+        Bundle stopping = bundle(10, "io.patchbay.demo.policy", "1.0.13", Bundle.STOPPING, new Hashtable<>());
+        Hashtable<String, String> lazy = new Hashtable<>(Map.of(Constants.BUNDLE_ACTIVATIONPOLICY, Constants.ACTIVATION_LAZY));
+        Bundle waiting = bundle(11, "io.patchbay.demo.lazy", "1.0.0", Bundle.STARTING, lazy);
+        Bundle active = bundle(12, "io.patchbay.demo.api", "1.0.2", Bundle.ACTIVE, new Hashtable<>());
+        BundleContext context = framework(false, stopping, waiting, active);
+
+        PatchCodeHungException hung = assertThrows(PatchCodeHungException.class,
+                () -> patchCode.refresh(context, List.of(active)));
+        assertEquals("io.patchbay.demo.policy 1.0.13 did not return from stopping within 100 ms while the framework"
+                + " refreshed (its activator or a component's activate or deactivate method does not return)",
+                hung.getMessage());
+        assertTrue(patchCode.anyHung());
+        AtomicInteger calls = new AtomicInteger();
+        assertThrows(PatchCodeHungException.class, () -> patchCode.call(stopping, "updating", calls::incrementAndGet));
+        assertEquals(0, calls.get(), "the framework's refresh holds that bundle");
+    }
+
+    @Test
+    void aRefreshTheFrameworkFinishesReturns() throws Exception {
+        Bundle active = bundle(13, "io.patchbay.demo.api", "1.0.2", Bundle.ACTIVE, new Hashtable<>());
+        patchCode.refresh(framework(true, active), List.of(active));
+        assertFalse(patchCode.anyHung());
+    }
+
+    /** A framework that holds these bundles and whose refresh reports it finished at once, or never. */
+    private static BundleContext framework(boolean refreshFinishes, Bundle... bundles) {
+        Bundle system = (Bundle) Proxy.newProxyInstance(Bundle.class.getClassLoader(), new Class<?>[] {Bundle.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "adapt" -> Proxy.newProxyInstance(FrameworkWiring.class.getClassLoader(),
+                            new Class<?>[] {FrameworkWiring.class}, (wiring, refresh, refreshArgs) -> {
+                                if (refreshFinishes) {
+                                    for (FrameworkListener listener : (FrameworkListener[]) refreshArgs[1]) {
+                                        listener.frameworkEvent(new FrameworkEvent(FrameworkEvent.PACKAGES_REFRESHED,
+                                                (Bundle) proxy, null));
+                                    }
+                                }
+                                return null;
+                            });
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        return (BundleContext) Proxy.newProxyInstance(BundleContext.class.getClassLoader(),
+                new Class<?>[] {BundleContext.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getBundle" -> system;
+                    case "getBundles" -> bundles;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
     private static void awaitIgnoringInterrupts(CountDownLatch latch) {
         while (latch.getCount() > 0) {
             try {
@@ -79,11 +138,19 @@ class PatchCodeTest {
 
     /** Only the identity a bundle's name is made of. */
     private static Bundle bundle(long id, String symbolicName, String version) {
+        return bundle(id, symbolicName, version, Bundle.INSTALLED, null);
+    }
+
+    /** The identity, a state that does not change, and the headers. */
+    private static Bundle bundle(long id, String symbolicName, String version, int state,
+            Dictionary<String, String> headers) {
         return (Bundle) Proxy.newProxyInstance(Bundle.class.getClassLoader(), new Class<?>[] {Bundle.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getBundleId" -> id;
                     case "getSymbolicName" -> symbolicName;
                     case "getVersion" -> Version.parseVersion(version);
+                    case "getState" -> state;
+                    case "getHeaders" -> headers;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }
