@@ -238,7 +238,7 @@ public class PatchFolderWatcher {
                 finish(file, APPLIED, null);
                 return;
             }
-            reason = "patch rolled back, the runtime is at level " + outcome.level() + " as before: " + outcome.reason();
+            reason = outcome.message();
         } catch (PatchBusyException e) {
             return; // stays in processing/ and is tried on the next look
         } catch (PatchException e) {
