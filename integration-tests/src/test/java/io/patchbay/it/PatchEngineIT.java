@@ -107,7 +107,7 @@ public class PatchEngineIT extends InFrameworkTest {
         assertEquals(added.reason(), PatchOutcome.Result.COMMITTED, added.result());
         RuntimeState now = RuntimeState.of(context, scr);
         assertEquals("1.0.0 ACTIVE", now.bundles().get(WATCH + " patchbay:" + WATCH));
-        assertTrue(now.services().toString(), now.services().contains("io.patchbay.patch.HealthCheck @ " + WATCH));
+        assertTrue(now.services().toString(), now.services().contains("io.patchbay.patch.health.HealthCheck @ " + WATCH));
     }
 
     @Test
