@@ -1,4 +1,4 @@
-package io.patchbay.engine.internal;
+package io.patchbay.console.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

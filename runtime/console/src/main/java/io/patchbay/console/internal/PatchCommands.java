@@ -1,4 +1,4 @@
-package io.patchbay.engine.internal;
+package io.patchbay.console.internal;
 
 import io.patchbay.patch.HistoryEntry;
 import io.patchbay.patch.InstalledPackage;
