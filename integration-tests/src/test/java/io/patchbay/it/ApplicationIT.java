@@ -3,6 +3,7 @@ package io.patchbay.it;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -14,6 +15,9 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
+import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.wiring.BundleWire;
+import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
@@ -21,6 +25,8 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ApplicationIT extends InFrameworkTest {
+
+    private static final String ENGINE = "io.patchbay.engine";
 
     static final List<String> DEMO_BUNDLES = List.of("io.patchbay.demo.api", "io.patchbay.demo.control",
             "io.patchbay.demo.policy", "io.patchbay.demo.sensor", "io.patchbay.demo.web");
@@ -37,6 +43,32 @@ public class ApplicationIT extends InFrameworkTest {
             assertTrue(bsn + " is installed", Arrays.stream(context.getBundles())
                     .anyMatch(b -> bsn.equals(b.getSymbolicName()) && b.getState() == Bundle.ACTIVE));
         }
+    }
+
+    /**
+     * Application bundles take Patchbay's API from the API bundle, never from the engine, so a new
+     * engine never refreshes the application; and the engine exports no package anyone could wire to.
+     */
+    @Test
+    public void noApplicationBundleIsWiredToTheEngine() {
+        List<String> toEngine = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getSymbolicName() == null || !bundle.getSymbolicName().startsWith("io.patchbay.demo.")) {
+                continue;
+            }
+            for (BundleWire wire : bundle.adapt(BundleWiring.class).getRequiredWires(null)) {
+                if (ENGINE.equals(wire.getProvider().getSymbolicName())) {
+                    toEngine.add(bundle.getSymbolicName() + " -> " + wire.getCapability());
+                }
+            }
+        }
+        assertEquals("application bundles wired to the engine", List.of(), toEngine);
+        assertTrue("io.patchbay.demo.control imports Patchbay's API from io.patchbay.api",
+                installed(context, "io.patchbay.demo.control").adapt(BundleWiring.class)
+                        .getRequiredWires(PackageNamespace.PACKAGE_NAMESPACE).stream()
+                        .anyMatch(w -> "io.patchbay.api".equals(w.getProvider().getSymbolicName())));
+        assertEquals("packages the engine exports", List.of(), installed(context, ENGINE)
+                .adapt(BundleWiring.class).getCapabilities(PackageNamespace.PACKAGE_NAMESPACE));
     }
 
     @Test

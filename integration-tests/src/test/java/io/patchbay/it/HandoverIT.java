@@ -5,12 +5,13 @@ import static org.junit.Assert.assertTrue;
 
 import io.patchbay.demo.api.ControlLoop;
 import io.patchbay.demo.api.HeatingPolicy;
-import io.patchbay.patch.HandoverParticipant;
+import io.patchbay.patch.handover.HandoverParticipant;
 import io.patchbay.patch.PatchManager;
 import io.patchbay.patch.PatchOptions;
 import io.patchbay.patch.PatchOutcome;
 import io.patchbay.patch.PinnedRevision;
 import io.patchbay.patch.ProgressListener;
+import io.patchbay.patch.Strategy;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Dictionary;
@@ -85,11 +86,11 @@ public class HandoverIT extends InFrameworkTest {
                 PatchOutcome applied = patches.apply(PatchbayTestConfiguration.patch("policy-fix.dp"),
                         PatchOptions.DEFAULT, ProgressListener.NONE);
                 assertEquals(applied.reason(), PatchOutcome.Result.COMMITTED, applied.result());
-                assertEquals(PatchOptions.HANDOVER, applied.plan().strategy());
+                assertEquals(Strategy.HANDOVER, applied.plan().strategy());
                 assertEquals("1.0.1", RuntimeState.of(context, scr).version(POLICY));
                 PatchOutcome back = patches.rollback(applied.level() - 1, PatchOptions.DEFAULT, ProgressListener.NONE);
                 assertEquals(back.reason(), PatchOutcome.Result.COMMITTED, back.result());
-                assertEquals(PatchOptions.HANDOVER, back.plan().strategy());
+                assertEquals(Strategy.HANDOVER, back.plan().strategy());
                 assertEquals("1.0.0", RuntimeState.of(context, scr).version(POLICY));
             }
         } finally {
@@ -122,7 +123,7 @@ public class HandoverIT extends InFrameworkTest {
         PatchOutcome control = patches.apply(PatchbayTestConfiguration.patch("control-fix.dp"), PatchOptions.DEFAULT,
                 ProgressListener.NONE);
         assertEquals(control.reason(), PatchOutcome.Result.COMMITTED, control.result());
-        assertEquals(PatchOptions.HANDOVER, control.plan().strategy());
+        assertEquals(Strategy.HANDOVER, control.plan().strategy());
         Bundle provider = context.getServiceReference(ControlLoop.class).getBundle();
         assertEquals("1.0.1", provider.getVersion().toString());
         long afterLoopSwap = loop.get().totals().readings();
@@ -183,7 +184,7 @@ public class HandoverIT extends InFrameworkTest {
         // Services asks the log service for loggers for each of them, which Felix Log would keep.
         List<WeakReference<Bundle>> retired = new ArrayList<>();
         retired.add(new WeakReference<>(installed(context, POLICY)));
-        PatchOptions handover = PatchOptions.DEFAULT.withStrategy(PatchOptions.HANDOVER);
+        PatchOptions handover = PatchOptions.DEFAULT.withStrategy(Strategy.HANDOVER);
         PatchOutcome fix = patches.apply(PatchbayTestConfiguration.patch("policy-fix.dp"), handover,
                 ProgressListener.NONE);
         assertEquals(fix.reason(), PatchOutcome.Result.COMMITTED, fix.result());

@@ -4,8 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import io.patchbay.patch.HealthCheck;
-import io.patchbay.patch.HealthResult;
+import io.patchbay.patch.health.HealthCheck;
+import io.patchbay.patch.health.HealthResult;
 import io.patchbay.patch.PatchException;
 import io.patchbay.patch.PatchManager;
 import io.patchbay.patch.PatchOptions;
@@ -13,6 +13,7 @@ import io.patchbay.patch.PatchOutcome;
 import io.patchbay.patch.PatchPlan;
 import io.patchbay.patch.ProgressListener;
 import io.patchbay.patch.Stage;
+import io.patchbay.patch.Strategy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -108,7 +109,7 @@ public class PatchEngineIT extends InFrameworkTest {
         assertEquals(added.reason(), PatchOutcome.Result.COMMITTED, added.result());
         RuntimeState now = RuntimeState.of(context, scr);
         assertEquals("1.0.0 ACTIVE", now.bundles().get(WATCH + " patchbay:" + WATCH));
-        assertTrue(now.services().toString(), now.services().contains("io.patchbay.patch.HealthCheck @ " + WATCH));
+        assertTrue(now.services().toString(), now.services().contains("io.patchbay.patch.health.HealthCheck @ " + WATCH));
     }
 
     @Test
@@ -138,7 +139,7 @@ public class PatchEngineIT extends InFrameworkTest {
         RuntimeState before = RuntimeState.of(context, scr);
         PatchPlan plan = patches.simulate(PatchbayTestConfiguration.patch("policy-fix.dp"), PatchOptions.DEFAULT,
                 ProgressListener.NONE);
-        assertEquals(PatchOptions.HANDOVER, plan.strategy());
+        assertEquals(Strategy.HANDOVER, plan.strategy());
         assertTrue(plan.reason(), plan.reason().contains("no other bundle is wired"));
         assertEquals(List.of(POLICY), plan.closure());
         assertEquals(List.of(), plan.restarted());
@@ -155,14 +156,14 @@ public class PatchEngineIT extends InFrameworkTest {
         RuntimeState before = RuntimeState.of(context, scr);
         try {
             patches.simulate(PatchbayTestConfiguration.patch("appliance-1.0.0.dp"),
-                    PatchOptions.DEFAULT.withStrategy(PatchOptions.HANDOVER), ProgressListener.NONE);
+                    PatchOptions.DEFAULT.withStrategy(Strategy.HANDOVER), ProgressListener.NONE);
         } catch (PatchException e) {
             fail("the appliance patch replaces policy and sensor, which nobody imports: " + e.getMessage());
         }
         // The API bundle is imported by every other demo bundle: two versions cannot serve side by side.
-        assertRefusedAs(PatchbayTestConfiguration.patch("api-break.dp"), PatchOptions.HANDOVER, Stage.PLAN,
+        assertRefusedAs(PatchbayTestConfiguration.patch("api-break.dp"), Strategy.HANDOVER, Stage.PLAN,
                 "strategy handover is not safe for this patch: ");
-        assertRefusedAs(PatchbayTestConfiguration.patch("api-break.dp"), PatchOptions.HANDOVER, Stage.PLAN,
+        assertRefusedAs(PatchbayTestConfiguration.patch("api-break.dp"), Strategy.HANDOVER, Stage.PLAN,
                 "is wired to io.patchbay.demo.api (imports its package io.patchbay.demo.api)");
         assertEquals(before, RuntimeState.of(context, scr));
     }
@@ -172,8 +173,8 @@ public class PatchEngineIT extends InFrameworkTest {
         awaitAppliance();
         RuntimeState before = RuntimeState.of(context, scr);
         PatchPlan plan = patches.simulate(PatchbayTestConfiguration.patch("policy-fix.dp"),
-                PatchOptions.DEFAULT.withStrategy(PatchOptions.REFRESH), ProgressListener.NONE);
-        assertEquals("refresh", plan.strategy());
+                PatchOptions.DEFAULT.withStrategy(Strategy.REFRESH), ProgressListener.NONE);
+        assertEquals(Strategy.REFRESH, plan.strategy());
         assertEquals(List.of(POLICY), plan.closure());
         assertEquals(List.of(POLICY), plan.restarted());
         assertEquals(1, plan.changes().size());
@@ -316,10 +317,10 @@ public class PatchEngineIT extends InFrameworkTest {
     }
 
     private void assertRefused(Path patch, Stage stage, String expected) throws Exception {
-        assertRefusedAs(patch, PatchOptions.AUTO, stage, expected);
+        assertRefusedAs(patch, Strategy.AUTO, stage, expected);
     }
 
-    private void assertRefusedAs(Path patch, String strategy, Stage stage, String expected) throws Exception {
+    private void assertRefusedAs(Path patch, Strategy strategy, Stage stage, String expected) throws Exception {
         RuntimeState before = settledState();
         int level = patches.currentLevel().number();
         try {

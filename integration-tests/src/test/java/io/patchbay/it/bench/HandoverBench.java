@@ -8,6 +8,7 @@ import io.patchbay.it.InFrameworkTest;
 import io.patchbay.it.PatchbayTestConfiguration;
 import io.patchbay.patch.PatchManager;
 import io.patchbay.patch.PatchOptions;
+import io.patchbay.patch.Strategy;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.io.IOException;
@@ -124,8 +125,8 @@ public class HandoverBench extends InFrameworkTest {
         }
 
         // Untimed, without load: the first swap of each path pays for class loading and the JIT.
-        for (Swapper warmUp : List.of(Swapper.felix(context), Swapper.patchbay(patches, PatchOptions.REFRESH),
-                Swapper.patchbay(patches, PatchOptions.HANDOVER))) {
+        for (Swapper warmUp : List.of(Swapper.felix(context), Swapper.patchbay(patches, Strategy.REFRESH),
+                Swapper.patchbay(patches, Strategy.HANDOVER))) {
             for (Swapper.Step step : httpSteps) {
                 warmUp.swap(step);
             }
@@ -140,8 +141,8 @@ public class HandoverBench extends InFrameworkTest {
                 // The baseline runs last and as long as the longest swap scenario of its load: the
                 // longer a run, the longer the longest scheduling gap a caller meets, swaps or not.
                 long longestMillis = 0;
-                for (Swapper swapper : List.of(Swapper.felix(context), Swapper.patchbay(patches, PatchOptions.REFRESH),
-                        Swapper.patchbay(patches, PatchOptions.HANDOVER))) {
+                for (Swapper swapper : List.of(Swapper.felix(context), Swapper.patchbay(patches, Strategy.REFRESH),
+                        Swapper.patchbay(patches, Strategy.HANDOVER))) {
                     Run run = scenario(report, load, swapper, swaps, 0, done -> { });
                     longestMillis = Math.max(longestMillis, Math.round(run.result().seconds() * 1000));
                 }
@@ -160,7 +161,7 @@ public class HandoverBench extends InFrameworkTest {
         // from before that, the soak would count a one-off cost as if every swap caused it. The
         // warm-up's own samples (negative swap counts) show it level off.
         MemoryAfterGc beforeWarmUp = MemoryAfterGc.measure();
-        Swapper handover = Swapper.patchbay(patches, PatchOptions.HANDOVER);
+        Swapper handover = Swapper.patchbay(patches, Strategy.HANDOVER);
         int every = Math.max(policySteps.size(), soakSwaps / 10 / policySteps.size() * policySteps.size());
         int warmUp = (soakWarmUp + policySteps.size() - 1) / policySteps.size() * policySteps.size();
         List<Map<String, Object>> samples = new ArrayList<>();

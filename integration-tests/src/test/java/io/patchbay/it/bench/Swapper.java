@@ -7,6 +7,7 @@ import io.patchbay.patch.PatchManager;
 import io.patchbay.patch.PatchOptions;
 import io.patchbay.patch.PatchOutcome;
 import io.patchbay.patch.ProgressListener;
+import io.patchbay.patch.Strategy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -66,7 +67,7 @@ interface Swapper {
     }
 
     /** PatchManager.apply or rollback with {@code strategy}; every swap must commit. */
-    static Swapper patchbay(PatchManager patches, String strategy) {
+    static Swapper patchbay(PatchManager patches, Strategy strategy) {
         PatchOptions options = new PatchOptions(false, false, "bench", strategy);
         Deque<Integer> levelsBefore = new ArrayDeque<>();
         Set<String> used = new TreeSet<>();
@@ -81,7 +82,7 @@ interface Swapper {
                     outcome = patches.rollback(levelsBefore.pop(), options, ProgressListener.NONE);
                 }
                 assertEquals(outcome.reason(), PatchOutcome.Result.COMMITTED, outcome.result());
-                used.add(outcome.plan().strategy());
+                used.add(outcome.plan().strategy().toString());
             }
 
             @Override

@@ -1,8 +1,8 @@
 package io.patchbay.demo.watch;
 
 import io.patchbay.demo.api.TemperatureSensor;
-import io.patchbay.patch.HealthCheck;
-import io.patchbay.patch.HealthResult;
+import io.patchbay.patch.health.HealthCheck;
+import io.patchbay.patch.health.HealthResult;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;

@@ -27,12 +27,6 @@ final class EngineFiles {
         return Path.of(data).resolve("patchbay");
     }
 
-    /** @return the watched patch folder: {@code <data>/patches}, beside the engine's own folder */
-    static Path patchFolder(BundleContext context) {
-        Path engine = dataFolder(context);
-        return engine == null ? null : engine.getParent().resolve("patches");
-    }
-
     static Path home(BundleContext context) {
         String home = context.getProperty(HOME_PROPERTY);
         return home == null || home.isBlank() ? null : Path.of(home);

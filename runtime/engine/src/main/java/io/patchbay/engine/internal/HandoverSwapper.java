@@ -1,7 +1,7 @@
 package io.patchbay.engine.internal;
 
-import io.patchbay.patch.HandedOverState;
-import io.patchbay.patch.HandoverParticipant;
+import io.patchbay.patch.handover.HandedOverState;
+import io.patchbay.patch.handover.HandoverParticipant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package io.patchbay.engine.internal;
 
-import io.patchbay.patch.HealthCheck;
-import io.patchbay.patch.HealthResult;
+import io.patchbay.patch.health.HealthCheck;
+import io.patchbay.patch.health.HealthResult;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Dictionary;

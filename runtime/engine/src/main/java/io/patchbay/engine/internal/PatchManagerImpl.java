@@ -13,7 +13,8 @@ import io.patchbay.patch.PatchPlan;
 import io.patchbay.patch.PinnedRevision;
 import io.patchbay.patch.ProgressListener;
 import io.patchbay.patch.Stage;
-import io.patchbay.patch.StateHandover;
+import io.patchbay.patch.Strategy;
+import io.patchbay.patch.handover.StateHandover;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -180,6 +181,18 @@ public class PatchManagerImpl implements PatchManager {
         return guarded("rollback", "level " + level, options.operator(), () -> rollbackTo(level, options, progress));
     }
 
+    @Override
+    public PatchOutcome rollbackToPrevious(PatchOptions options, ProgressListener progress) throws PatchException {
+        // Refused before the operation starts, as there is nothing to journal: no level was named.
+        PatchLevel current = currentLevel();
+        if (current.previous() < 0) {
+            throw new PatchException(Stage.RECEIVE, "the runtime is at level " + current.number()
+                    + (current.number() == 0 ? "" : ", which has the bundles of level 0")
+                    + "; there is nothing to roll back");
+        }
+        return rollback(current.previous(), options, progress);
+    }
+
     private PatchOutcome rollbackTo(int level, PatchOptions options, ProgressListener progress) throws Exception {
         Timer timer = new Timer(progress);
         LevelState current = ledger.current();
@@ -215,12 +228,14 @@ public class PatchManagerImpl implements PatchManager {
         timer.done(Stage.PLAN, summary(planned.plan()));
         if (options.dryRun()) {
             return new PatchOutcome(PatchOutcome.Result.DRY_RUN, current.number(), "dry run: nothing was changed",
-                    planned.plan(), timer.timings());
+                    planned.plan(), timer.timings(), level);
         }
         // Rolling back from a restored level goes on to the level before the one restored, as an
         // undo does, instead of back to the level the rollback left.
-        return carryOut("rollback", "level " + level, "rollback to level " + level, options.operator(), planned,
-                target.packages(), target.previous(), timer);
+        PatchOutcome outcome = carryOut("rollback", "level " + level, "rollback to level " + level,
+                options.operator(), planned, target.packages(), target.previous(), timer);
+        return new PatchOutcome(outcome.result(), outcome.level(), outcome.reason(), outcome.plan(), outcome.timings(),
+                level);
     }
 
     /** Apply, health-check, then commit or roll back: the part of an operation that changes things. */
@@ -239,7 +254,7 @@ public class PatchManagerImpl implements PatchManager {
         // An I/O error while carrying the changes out (a full disk): the operation could not be
         // done at all, which is not the health gate's verdict and is reported as itself.
         String writeFailure = null;
-        Swapper swapper = planned.plan().strategy().equals(PatchOptions.HANDOVER)
+        Swapper swapper = planned.plan().strategy() == Strategy.HANDOVER
                 ? new HandoverSwapper(context, ledger.store(), scr, states, leaks, settings, description, patchCode)
                 : new BundleSwapper(context, ledger.store(), leaks, description, patchCode);
         gate.watch();
@@ -517,7 +532,7 @@ public class PatchManagerImpl implements PatchManager {
     }
 
     static String summary(PatchPlan plan) {
-        boolean handover = plan.strategy().equals(PatchOptions.HANDOVER);
+        boolean handover = plan.strategy() == Strategy.HANDOVER;
         String closure = plan.closure().isEmpty() ? "nothing" : String.join(", ", plan.closure());
         return plan.strategy() + ": " + (handover ? "start beside and retire " : "refresh ") + closure + "; "
                 + plan.services().size() + " service" + (plan.services().size() == 1 ? "" : "s") + " and "

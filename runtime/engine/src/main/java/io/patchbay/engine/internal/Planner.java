@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.Manifest;
-import io.patchbay.patch.PatchOptions;
+import io.patchbay.patch.Strategy;
 import java.util.HashMap;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -66,7 +66,7 @@ final class Planner {
      * @param newJars      those jars, by symbolic name (for baselining)
      */
     Planned plan(PatchDescriptor descriptor, List<Change> changes, Map<String, Manifest> newManifests,
-            Map<String, byte[]> newJars, String requested) throws PatchException {
+            Map<String, byte[]> newJars, Strategy requested) throws PatchException {
         List<String> notes = new ArrayList<>();
         for (Change change : changes) {
             boolean replaces = change.kind() == Change.Kind.UPDATE || change.kind() == Change.Kind.UNINSTALL;
@@ -78,7 +78,7 @@ final class Planner {
         }
         PlatformPackages.refuseExports(context, newManifests);
         String blocker = handoverBlocker(changes, newManifests);
-        if (requested.equals(PatchOptions.HANDOVER) && blocker != null) {
+        if (requested == Strategy.HANDOVER && blocker != null) {
             throw new PatchException(Stage.PLAN, "strategy handover is not safe for this patch: " + blocker);
         }
         baseline(changes, newJars, notes);
@@ -107,7 +107,7 @@ final class Planner {
 
         boolean handover;
         String reason;
-        if (requested.equals(PatchOptions.REFRESH)) {
+        if (requested == Strategy.REFRESH) {
             handover = false;
             reason = "asked for; update in place and refresh the dependency closure";
         } else {
@@ -181,7 +181,7 @@ final class Planner {
                         case UNCHANGED -> ChangeKind.UNCHANGED;
                     }));
         }
-        PatchPlan plan = new PatchPlan(descriptor, handover ? PatchOptions.HANDOVER : PatchOptions.REFRESH,
+        PatchPlan plan = new PatchPlan(descriptor, handover ? Strategy.HANDOVER : Strategy.REFRESH,
                 handover ? reason : reason + " (" + closure.size() + " bundle" + (closure.size() == 1 ? "" : "s") + ")",
                 bundleChanges, closureNames, restarted, List.copyOf(services), components, List.copyOf(consumers), notes);
         return new Planned(plan, changes, List.copyOf(closure));

@@ -1,7 +1,7 @@
 package io.patchbay.engine.internal;
 
-import io.patchbay.patch.HandedOverState;
-import io.patchbay.patch.StateHandover;
+import io.patchbay.patch.handover.HandedOverState;
+import io.patchbay.patch.handover.StateHandover;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -111,7 +111,7 @@ final class ApiJson {
         if (plan.patch() != null) {
             descriptor(json, plan.patch());
         }
-        json.field("strategy", plan.strategy()).field("reason", plan.reason());
+        json.field("strategy", plan.strategy().toString()).field("reason", plan.reason());
         json.name("changes").beginArray();
         for (PatchPlan.BundleChange change : plan.changes()) {
             json.beginObject().field("kind", change.kind().name()).field("symbolicName", change.symbolicName())

@@ -9,6 +9,7 @@ import io.patchbay.patch.PatchOptions;
 import io.patchbay.patch.PatchOutcome;
 import io.patchbay.patch.PatchPlan;
 import io.patchbay.patch.Stage;
+import io.patchbay.patch.Strategy;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -185,16 +186,12 @@ public class ManagementApi extends HttpServlet {
     }
 
     /** {@code ?strategy=}: as the console's {@code --strategy}, default {@code auto}. */
-    private static String strategy(Query query) throws ApiError {
-        String strategy = query.text("strategy");
-        if (strategy == null) {
-            return PatchOptions.AUTO;
+    private static Strategy strategy(Query query) throws ApiError {
+        try {
+            return Strategy.parse(query.text("strategy"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, e.getMessage());
         }
-        if (!PatchOptions.STRATEGIES.contains(strategy)) {
-            throw new ApiError(400, "unknown strategy '" + Query.shortened(strategy) + "'; use one of "
-                    + String.join(", ", PatchOptions.STRATEGIES));
-        }
-        return strategy;
     }
 
     private JsonWriter bundles() {
@@ -235,10 +232,7 @@ public class ManagementApi extends HttpServlet {
                 stages.write(json);
                 return json.endObject();
             }
-            PatchOutcome outcome = refusedAs422(() -> patches.apply(upload.file(), options, stages), stages);
-            // The console's words for a rollback, so every surface reports it alike.
-            return outcome(outcome, stages, "patch rolled back, the runtime is at level " + outcome.level()
-                    + " as before: " + outcome.reason(), -1);
+            return outcome(refusedAs422(() -> patches.apply(upload.file(), options, stages), stages), stages);
         }
     }
 
@@ -246,35 +240,22 @@ public class ManagementApi extends HttpServlet {
         Integer asked = query.level("level");
         PatchOptions options = new PatchOptions(query.flag("dryRun", false), false, operator(), strategy(query));
         ApiJson.Stages stages = new ApiJson.Stages();
-        int level;
-        if (asked != null) {
-            level = asked;
-        } else {
-            // As patch:rollback without a level: the previous one, so a second rollback goes on back.
-            PatchLevel current = patches.currentLevel();
-            if (current.previous() < 0) {
-                throw new ApiError(422, "the runtime is at level " + current.number()
-                        + (current.number() == 0 ? "" : ", which has the bundles of level 0")
-                        + "; there is nothing to roll back", Stage.RECEIVE, Map.of());
-            }
-            level = current.previous();
-        }
-        PatchOutcome outcome = refusedAs422(() -> patches.rollback(level, options, stages), stages);
-        return outcome(outcome, stages, "rollback to level " + level + " did not pass the health gate and was"
-                + " undone; still at level " + outcome.level() + ": " + outcome.reason(), level);
+        // Without a level: the previous one, as patch:rollback, so a second rollback goes on back.
+        PatchOutcome outcome = refusedAs422(() -> asked == null ? patches.rollbackToPrevious(options, stages)
+                : patches.rollback(asked, options, stages), stages);
+        return outcome(outcome, stages);
     }
 
-    /** 200 with the outcome; a rollback by the health gate is 422, with the console's one line as the error. */
-    private static JsonWriter outcome(PatchOutcome outcome, ApiJson.Stages stages, String rolledBackMessage,
-            int restoredLevel) throws Outcome {
+    /** 200 with the outcome; a rollback by the health gate is 422, with the outcome's own line as the error. */
+    private static JsonWriter outcome(PatchOutcome outcome, ApiJson.Stages stages) throws Outcome {
         JsonWriter json = new JsonWriter().beginObject();
         boolean rolledBack = outcome.result() == PatchOutcome.Result.ROLLED_BACK;
         if (rolledBack) {
-            json.field("error", rolledBackMessage).field("stage", Stage.ROLLBACK.name());
+            json.field("error", outcome.message()).field("stage", Stage.ROLLBACK.name());
         }
         json.field("result", outcome.result().name()).field("level", outcome.level());
-        if (restoredLevel >= 0) {
-            json.field("restoredLevel", restoredLevel);
+        if (outcome.restored() >= 0) {
+            json.field("restoredLevel", outcome.restored());
         }
         json.field("reason", outcome.reason());
         ApiJson.plan(json, outcome.plan());

@@ -19,7 +19,7 @@ import org.osgi.framework.Version;
  */
 public record PatchPlan(
         PatchDescriptor patch,
-        String strategy,
+        Strategy strategy,
         String reason,
         List<BundleChange> changes,
         List<String> closure,

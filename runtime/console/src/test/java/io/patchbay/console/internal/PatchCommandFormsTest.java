@@ -1,10 +1,9 @@
-package io.patchbay.engine.internal;
+package io.patchbay.console.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.patchbay.patch.PatchLevel;
 import io.patchbay.patch.PatchManager;
 import io.patchbay.patch.PatchOutcome;
 import java.io.ByteArrayInputStream;
@@ -12,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -96,29 +94,30 @@ class PatchCommandFormsTest {
         assertEquals(List.of(), without);
     }
 
-    /** patch:rollback through a real Gogo session: restores the current level's previous one. */
+    /** patch:rollback through a real Gogo session: without a level it asks for the previous one. */
     @Test
     void rollbackWithoutALevelRestoresThePreviousLevel() throws Exception {
-        List<Integer> restored = new CopyOnWriteArrayList<>();
-        // Level 3 restored level 1, whose previous level is 0.
-        PatchLevel current = new PatchLevel(3, "rollback to level 1", Instant.EPOCH, Map.of(), 0);
+        List<Object> restored = new CopyOnWriteArrayList<>();
         PatchManager patches = (PatchManager) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {PatchManager.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "currentLevel" -> current;
+                    case "rollbackToPrevious" -> {
+                        restored.add("previous");
+                        yield new PatchOutcome(PatchOutcome.Result.COMMITTED, 4, "rollback", null, Map.of(), 0);
+                    }
                     case "rollback" -> {
-                        restored.add((Integer) args[0]);
-                        yield new PatchOutcome(PatchOutcome.Result.COMMITTED, 4, "rollback to level " + args[0], null,
-                                Map.of());
+                        restored.add(args[0]);
+                        yield new PatchOutcome(PatchOutcome.Result.COMMITTED, 4, "rollback", null, Map.of(),
+                                (Integer) args[0]);
                     }
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
         processor.addCommand("patch", new PatchCommands(patches));
         session.execute("patch:rollback");
-        assertEquals(List.of(0), restored);
+        assertEquals(List.of("previous"), restored);
         session.execute("patch:rollback 2");
-        assertEquals(List.of(0, 2), restored);
+        assertEquals(List.of("previous", 2), restored);
         session.execute("patch:rollback --help");
-        assertEquals(List.of(0, 2), restored, "--help rolls nothing back");
+        assertEquals(List.of("previous", 2), restored, "--help rolls nothing back");
     }
 
     /** Whether Gogo's matcher accepts {@code line} for this one form (its private per-method step). */

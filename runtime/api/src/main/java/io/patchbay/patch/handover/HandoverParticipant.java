@@ -1,4 +1,4 @@
-package io.patchbay.patch;
+package io.patchbay.patch.handover;
 
 import java.util.Map;
 import org.osgi.annotation.versioning.ConsumerType;

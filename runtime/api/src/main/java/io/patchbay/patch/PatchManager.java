@@ -35,6 +35,15 @@ public interface PatchManager {
      */
     PatchOutcome rollback(int level, PatchOptions options, ProgressListener progress) throws PatchException;
 
+    /**
+     * As {@link #rollback(int, PatchOptions, ProgressListener)} to the current level's
+     * {@link PatchLevel#previous() previous} level, so that rolling back twice goes back two patches.
+     *
+     * @throws PatchException of stage {@link Stage#RECEIVE} when the current level has no previous
+     *         level, saying there is nothing to roll back; nothing is changed or journalled
+     */
+    PatchOutcome rollbackToPrevious(PatchOptions options, ProgressListener progress) throws PatchException;
+
     /** @return the current patch level (level 0 is the initial bundle set) */
     PatchLevel currentLevel();
 

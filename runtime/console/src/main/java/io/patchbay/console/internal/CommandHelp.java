@@ -1,4 +1,4 @@
-package io.patchbay.engine.internal;
+package io.patchbay.console.internal;
 
 import java.io.PrintStream;
 import java.lang.annotation.Annotation;

@@ -1,4 +1,4 @@
-package io.patchbay.patch;
+package io.patchbay.patch.health;
 
 import org.osgi.annotation.versioning.ConsumerType;
 

@@ -1,4 +1,4 @@
-package io.patchbay.engine.internal;
+package io.patchbay.console.internal;
 
 import io.patchbay.patch.HistoryEntry;
 import io.patchbay.patch.InstalledPackage;
@@ -12,6 +12,7 @@ import io.patchbay.patch.PatchPlan;
 import io.patchbay.patch.PinnedRevision;
 import io.patchbay.patch.ProgressListener;
 import io.patchbay.patch.Stage;
+import io.patchbay.patch.Strategy;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -85,7 +86,7 @@ public class PatchCommands {
             return;
         }
         PrintStream out = System.out;
-        PatchDescriptor d = patches.verify(resolve(session, file), options(session, false, false, PatchOptions.AUTO));
+        PatchDescriptor d = patches.verify(resolve(session, file), options(session, false, false, Strategy.AUTO.toString()));
         out.println("Verified " + d.displayName() + (d.isFixPack() ? " (fix pack for " + d.fixPackRange() + ")" : ""));
         out.println("  signed by: " + (d.signers().isEmpty() ? "nobody (unsigned)" : String.join(", ", d.signers())));
         if (!d.description().isEmpty()) {
@@ -143,18 +144,7 @@ public class PatchCommands {
             CommandHelp.print(PatchCommands.class, "patch", "apply", System.out);
             return;
         }
-        PrintStream out = System.out;
-        PatchOutcome outcome = patches.apply(resolve(session, file), options(session, dryRun, allowDowngrade, strategy),
-                progress());
-        switch (outcome.result()) {
-            case DRY_RUN -> {
-                printPlan(outcome.plan(), out);
-                out.println("Dry run: nothing was changed.");
-            }
-            case COMMITTED -> out.println("Committed: the runtime is at level " + outcome.level() + ".");
-            case ROLLED_BACK -> throw new PatchException(Stage.ROLLBACK,
-                    "patch rolled back, the runtime is at level " + outcome.level() + " as before: " + outcome.reason());
-        }
+        print(patches.apply(resolve(session, file), options(session, dryRun, allowDowngrade, strategy), progress()));
     }
 
     @Descriptor("restore the bundles of the previous level (for a level made by a rollback: the one before the"
@@ -170,13 +160,7 @@ public class PatchCommands {
             CommandHelp.print(PatchCommands.class, "patch", "rollback", System.out);
             return;
         }
-        PatchLevel current = patches.currentLevel();
-        if (current.previous() < 0) {
-            throw new PatchException(Stage.RECEIVE, "the runtime is at level " + current.number()
-                    + (current.number() == 0 ? "" : ", which has the bundles of level 0")
-                    + "; there is nothing to roll back");
-        }
-        rollback(session, false, dryRun, strategy, current.previous());
+        print(patches.rollbackToPrevious(options(session, dryRun, false, strategy), progress()));
     }
 
     @Descriptor("restore the bundles of an earlier patch level")
@@ -193,17 +177,18 @@ public class PatchCommands {
             CommandHelp.print(PatchCommands.class, "patch", "rollback", System.out);
             return;
         }
-        PatchOutcome outcome = patches.rollback(level, options(session, dryRun, false, strategy), progress());
+        print(patches.rollback(level, options(session, dryRun, false, strategy), progress()));
+    }
+
+    /** The outcome's own line; a dry run shows its plan first, and a rollback fails the command. */
+    private static void print(PatchOutcome outcome) throws PatchException {
         switch (outcome.result()) {
             case DRY_RUN -> {
                 printPlan(outcome.plan(), System.out);
-                System.out.println("Dry run: nothing was changed.");
+                System.out.println(outcome.message());
             }
-            case ROLLED_BACK -> throw new PatchException(Stage.ROLLBACK, "rollback to level " + level
-                    + " did not pass the health gate and was undone; still at level " + outcome.level() + ": "
-                    + outcome.reason());
-            case COMMITTED -> System.out.println("Committed: the runtime is at level " + outcome.level()
-                    + " (the bundles of level " + level + ").");
+            case COMMITTED -> System.out.println(outcome.message());
+            case ROLLED_BACK -> throw new PatchException(Stage.ROLLBACK, outcome.message());
         }
     }
 
@@ -326,7 +311,7 @@ public class PatchCommands {
                 change.from() == null ? "-" : change.from().toString(), change.to() == null ? "-" : change.to().toString()});
         }
         table(rows, out);
-        boolean handover = plan.strategy().equals(PatchOptions.HANDOVER);
+        boolean handover = plan.strategy() == Strategy.HANDOVER;
         out.println("  Refreshed:  " + orNone(plan.closure()) + (handover ? " (the old revision only)" : ""));
         out.println("  Restarted:  " + orNone(plan.restarted()));
         out.println(handover ? "  Services replaced (the new one is registered before the old one goes):"
@@ -359,11 +344,11 @@ public class PatchCommands {
 
     private static PatchOptions options(CommandSession session, boolean dryRun, boolean allowDowngrade, String strategy)
             throws PatchException {
-        if (!PatchOptions.STRATEGIES.contains(strategy)) {
-            throw new PatchException(Stage.RECEIVE, "unknown strategy '" + strategy + "'; use one of "
-                    + String.join(", ", PatchOptions.STRATEGIES));
+        try {
+            return new PatchOptions(dryRun, allowDowngrade, operator(session), Strategy.parse(strategy));
+        } catch (IllegalArgumentException e) {
+            throw new PatchException(Stage.RECEIVE, e.getMessage());
         }
-        return new PatchOptions(dryRun, allowDowngrade, operator(session), strategy);
     }
 
     static String operator(CommandSession session) {

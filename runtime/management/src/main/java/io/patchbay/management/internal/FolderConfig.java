@@ -1,4 +1,4 @@
-package io.patchbay.engine.internal;
+package io.patchbay.management.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;

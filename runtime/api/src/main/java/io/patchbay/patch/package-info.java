@@ -3,11 +3,11 @@
  *
  * <p>The {@link io.patchbay.patch.PatchManager} service verifies, simulates, applies and rolls
  * back patches: signed OSGi Deployment Packages carrying new versions of bundles. Applications
- * take part by registering {@link io.patchbay.patch.HealthCheck} services, which the health gate
+ * take part by registering {@link io.patchbay.patch.health.HealthCheck} services, which the health gate
  * consults after every patch before it is committed, and by registering
- * {@link io.patchbay.patch.HandoverParticipant} services, whose state is carried to the new
+ * {@link io.patchbay.patch.handover.HandoverParticipant} services, whose state is carried to the new
  * version of their bundle when it is swapped in by strategy {@code handover}
- * ({@link io.patchbay.patch.StateHandover}).
+ * ({@link io.patchbay.patch.handover.StateHandover}).
  *
  * <pre>
  * PatchPlan plan = patches.simulate(file, PatchOptions.DEFAULT);
@@ -16,7 +16,7 @@
  * </pre>
  */
 @Export
-@Version("1.2.0")
+@Version("2.0.0")
 package io.patchbay.patch;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,4 +1,4 @@
-package io.patchbay.engine.internal;
+package io.patchbay.management.internal;
 
 import io.patchbay.patch.InstalledPackage;
 import io.patchbay.patch.PatchBusyException;
@@ -63,6 +63,10 @@ import org.osgi.service.metatype.annotations.Designate;
 @Designate(ocd = FolderConfig.class)
 public class PatchFolderWatcher {
 
+    // The Deployment Package headers (OSGi Compendium) that name a package.
+    private static final String DP_SYMBOLIC_NAME = "DeploymentPackage-SymbolicName";
+    private static final String DP_VERSION = "DeploymentPackage-Version";
+
     static final String INCOMING = "incoming";
     static final String PROCESSING = "processing";
     static final String APPLIED = "applied";
@@ -80,7 +84,7 @@ public class PatchFolderWatcher {
     public PatchFolderWatcher(@Reference PatchManager patches, BundleContext context, FolderConfig config)
             throws IOException {
         this.patches = patches;
-        this.root = EngineFiles.patchFolder(context);
+        this.root = patchFolder(context);
         if (!config.enabled() || root == null) {
             this.poller = null;
             return;
@@ -96,6 +100,19 @@ public class PatchFolderWatcher {
         poller.execute(this::resumeInterrupted);
         long period = Math.max(100, config.poll_millis());
         poller.scheduleWithFixedDelay(this::poll, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * @return {@code <data>/patches}, beside the engine's folder; in a framework the launcher did
+     *         not start (a test), in this bundle's own storage area
+     */
+    private static Path patchFolder(BundleContext context) {
+        String data = context.getProperty(ManagementApi.DATA_PROPERTY);
+        if (data == null || data.isBlank()) {
+            java.io.File own = context.getDataFile("patches");
+            return own == null ? null : own.toPath();
+        }
+        return Path.of(data).resolve("patches");
     }
 
     @Deactivate
@@ -125,8 +142,8 @@ public class PatchFolderWatcher {
     private boolean isInstalled(Path file) {
         try (JarFile jar = new JarFile(file.toFile(), false)) {
             Manifest manifest = jar.getManifest();
-            String name = manifest == null ? null : manifest.getMainAttributes().getValue(PatchVerifier.DP_SYMBOLIC_NAME);
-            String version = manifest == null ? null : manifest.getMainAttributes().getValue(PatchVerifier.DP_VERSION);
+            String name = manifest == null ? null : manifest.getMainAttributes().getValue(DP_SYMBOLIC_NAME);
+            String version = manifest == null ? null : manifest.getMainAttributes().getValue(DP_VERSION);
             if (name == null || version == null) {
                 return false;
             }
@@ -238,7 +255,7 @@ public class PatchFolderWatcher {
                 finish(file, APPLIED, null);
                 return;
             }
-            reason = "patch rolled back, the runtime is at level " + outcome.level() + " as before: " + outcome.reason();
+            reason = outcome.message();
         } catch (PatchBusyException e) {
             return; // stays in processing/ and is tried on the next look
         } catch (PatchException e) {
