@@ -15,6 +15,7 @@ import io.patchbay.patch.PatchOptions;
 import io.patchbay.patch.PatchOutcome;
 import io.patchbay.patch.ProgressListener;
 import io.patchbay.patch.Stage;
+import io.patchbay.patch.Strategy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -83,7 +84,7 @@ public class RollbackFaultsIT extends InFrameworkTest {
         };
         try {
             PatchOutcome outcome = patches.apply(PatchbayTestConfiguration.patch("policy-unhealthy.dp"),
-                    PatchOptions.DEFAULT.withStrategy(PatchOptions.REFRESH), damageOnceApplied);
+                    PatchOptions.DEFAULT.withStrategy(Strategy.REFRESH), damageOnceApplied);
             fail("expected the undo to fail, the apply ended " + outcome.result() + ": " + outcome.reason());
         } catch (PatchException e) {
             assertEquals(e.getMessage(), Stage.ROLLBACK, e.stage());
