@@ -39,6 +39,7 @@ public final class EngineActivator implements BundleActivator {
 
     @Override
     public void start(BundleContext context) throws Exception {
+        Faults.readAtStart(context, System.err);
         Path data = EngineFiles.dataFolder(context);
         if (data == null) {
             return;
@@ -87,12 +88,11 @@ public final class EngineActivator implements BundleActivator {
         }
         // Application bundles are not started yet at this start level; the framework starts the
         // persistently started ones when it reaches their level.
-        String pauseAt = context.getProperty(TestHook.PROPERTY);
         removeSecondVersions(context, target, touched);
         // Unbounded: at start level 1 no application bundle runs, so no patch code is called.
         new BundleSwapper(context, ledger.store(), null, "recovery", new PatchCode(0)).apply(changes, List.of(), step -> {
             ledger.step(id, "recovery: " + step);
-            TestHook.pauseIfAsked(pauseAt, "recovery: " + step, System.out);
+            Faults.atStart().pauseIfAsked("recovery: " + step, System.out);
         }, new ArrayList<>());
         if (intent.get("op").equals(PatchLedger.REPAIR)) {
             ledger.end(id, "recovered", target.number(), "the bundles were brought back to level " + target.number()

@@ -95,7 +95,7 @@ public class PatchManagerImpl implements PatchManager {
         this.context = context;
         this.scr = scr;
         this.settings = settings(context, config);
-        String failWrite = context.getProperty(TestHook.FAIL_WRITE_PROPERTY);
+        String failWrite = Faults.atStart().failWrite();
         this.journal = new Journal(EngineFiles.journal(settings.dataFolder()), failWrite);
         this.ledger = new PatchLedger(journal, new BundleStore(EngineFiles.store(settings.dataFolder()), failWrite));
         this.planner = new Planner(context, scr, new WouldBeResolver(resolver), ledger.store());
@@ -240,6 +240,7 @@ public class PatchManagerImpl implements PatchManager {
         try {
             List<String> startProblems = swapper.apply(changes, shouldBeActive, step -> journalStep(id, step), completed);
             timer.done(Stage.APPLY, changedSummary(changes));
+            pauseHook("health");
             failures.addAll(gate.check(snapshot, startProblems, changes));
         } catch (PatchCodeHungException e) {
             // The framework holds that bundle until its code returns: nothing can be undone now.
@@ -434,7 +435,7 @@ public class PatchManagerImpl implements PatchManager {
 
     /** The crash tests' pause point; the marker goes to the operation's output, the console that asked. */
     private void pauseHook(String step) {
-        TestHook.pauseIfAsked(settings.pauseAt(), step, System.out);
+        Faults.atStart().pauseIfAsked(step, System.out);
     }
 
     private List<String> activeManagedBundles() {
@@ -541,12 +542,10 @@ public class PatchManagerImpl implements PatchManager {
         Path trust = config.truststore_path().isBlank()
                 ? (home == null ? null : home.resolve("etc/truststore.p12"))
                 : Path.of(config.truststore_path());
-        String pauseAt = context.getProperty(TestHook.PROPERTY);
         return new EngineSettings(data, home, trust, config.truststore_password(), config.allow_unsigned(),
                 config.max_patch_bytes(), config.max_entries(), config.max_entry_bytes(), config.max_expanded_bytes(),
                 config.activation_timeout_millis(), config.settle_millis(),
-                Math.max(0, config.handover_overlap_millis()), Math.max(0, config.handover_drain_millis()),
-                pauseAt == null ? "" : pauseAt);
+                Math.max(0, config.handover_overlap_millis()), Math.max(0, config.handover_drain_millis()));
     }
 
     /** Times stages, tells the listener as each completes, and posts it as an event. */
