@@ -324,7 +324,8 @@ class ManagementApiIT extends ProcessTest {
      * Status never waits on an operation: with an apply held inside its health stage (the test
      * hook pauses there until the runtime is killed), the API's status and patch:status both
      * answer, say busy, and the apply is still running when they have. The armed hook was
-     * announced on stderr at start.
+     * announced on stderr at start. Both also say that the uninstalled-bundle cleaner is active for
+     * the framework and Felix Log the distribution ships.
      */
     @Test
     void statusAnswersWhileAPatchIsInItsHealthStage() throws Exception {
@@ -343,8 +344,12 @@ class ManagementApiIT extends ProcessTest {
             ApiClient.Response status = api.get("/api/v1/status");
             assertEquals(200, status.status(), status.body());
             assertTrue(status.body().contains("\"busy\":true"), status.body());
+            String cleaner = "Uninstalled-bundle cleaner: active for org.apache.felix.framework ";
+            assertTrue(status.body().contains("\"uninstalledBundleCleaner\":\"" + cleaner), status.body());
             RuntimeProcess.Result statusCommand = runtime.console(logs, "patch:status");
             assertTrue(statusCommand.out().contains("Busy: yes"), statusCommand.out() + statusCommand.err());
+            assertTrue(statusCommand.out().contains(cleaner), statusCommand.out());
+            assertTrue(statusCommand.out().contains(", active for org.apache.felix.log "), statusCommand.out());
             assertTrue(console.isAlive(), "the apply is still in its health stage");
             assertFalse(Files.readString(consoleOut).contains("Committed"), Files.readString(consoleOut));
             runtime.kill();

@@ -16,7 +16,7 @@
  * </pre>
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.patchbay.patch;
 
 import org.osgi.annotation.bundle.Export;

@@ -89,6 +89,9 @@ public class PatchManagerImpl implements PatchManager {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin events;
 
+    @Reference
+    private UninstalledBundleCleaner cleaner;
+
     @Activate
     public PatchManagerImpl(BundleContext context, EngineConfig config, @Reference Resolver resolver,
             @Reference ServiceComponentRuntime scr) throws IOException {
@@ -497,6 +500,11 @@ public class PatchManagerImpl implements PatchManager {
     @Override
     public List<PinnedRevision> pinnedRevisions() {
         return leaks.lastFound();
+    }
+
+    @Override
+    public String uninstalledBundleCleaner() {
+        return cleaner.describe();
     }
 
     @Override

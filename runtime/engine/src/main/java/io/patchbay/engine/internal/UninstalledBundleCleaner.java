@@ -2,6 +2,7 @@ package io.patchbay.engine.internal;
 
 import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -37,9 +38,11 @@ import org.osgi.util.tracker.ServiceTracker;
  * implementations and versions it was checked against; for others it says so once on stderr and
  * leaves them alone. On each uninstall it removes the entries of bundles that are uninstalled:
  * neither owner looks at them again (a zero use count means nothing is in use; a new logger is
- * made on the next request).
+ * made on the next request). {@link #describe()} says, for the versions in use, whether it is active
+ * (shown by {@code patch:status} and the HTTP API's status); the build checks that the distribution
+ * ships versions inside {@link #FRAMEWORK_VERSIONS} and {@link #FELIX_LOG_VERSIONS}.
  */
-@Component(immediate = true)
+@Component(immediate = true, service = UninstalledBundleCleaner.class)
 public final class UninstalledBundleCleaner implements SynchronousBundleListener {
 
     static final String FRAMEWORK = "org.apache.felix.framework";
@@ -91,6 +94,18 @@ public final class UninstalledBundleCleaner implements SynchronousBundleListener
         if (event.getType() == BundleEvent.UNINSTALLED) {
             clean();
         }
+    }
+
+    /** @return one line: for the framework and the Felix Log in use, whether their tables are cleaned */
+    String describe() {
+        Bundle framework = context.getBundle(Constants.SYSTEM_BUNDLE_ID);
+        String log = Arrays.stream(context.getBundles()).filter(b -> FELIX_LOG.equals(b.getSymbolicName()))
+                .findFirst().map(b -> (loggerCaches.isEmpty() ? "inactive" : "active") + " for " + FELIX_LOG + " "
+                        + b.getVersion())
+                .orElse("nothing to do for the log service (no " + FELIX_LOG + ")");
+        return "Uninstalled-bundle cleaner: " + (serviceUse == null ? "inactive" : "active") + " for "
+                + framework.getSymbolicName() + " " + framework.getVersion() + ", " + log + " (checked against "
+                + FRAMEWORK + " " + FRAMEWORK_VERSIONS + ", " + FELIX_LOG + " " + FELIX_LOG_VERSIONS + ")";
     }
 
     /** @return how many entries were removed */
