@@ -33,6 +33,11 @@ final class EngineFiles {
         return engine == null ? null : engine.getParent().resolve("patches");
     }
 
+    /** @return the runtime's log file: {@code <data>/log/patchbay.log}, beside the engine's own folder */
+    static Path log(BundleContext context) {
+        return dataFolder(context).getParent().resolve("log").resolve("patchbay.log");
+    }
+
     static Path home(BundleContext context) {
         String home = context.getProperty(HOME_PROPERTY);
         return home == null || home.isBlank() ? null : Path.of(home);

@@ -33,6 +33,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -69,6 +72,7 @@ public class PatchFolderWatcher {
     static final String FAILED = "failed";
 
     private final PatchManager patches;
+    private final Logger log;
     private final Path root;
     private final ScheduledExecutorService poller;
     /** What each waiting file looked like at the last look: size and modification time. */
@@ -77,9 +81,11 @@ public class PatchFolderWatcher {
     private final Set<Path> stuck = new HashSet<>();
 
     @Activate
-    public PatchFolderWatcher(@Reference PatchManager patches, BundleContext context, FolderConfig config)
+    public PatchFolderWatcher(@Reference PatchManager patches, BundleContext context, FolderConfig config,
+            @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL) Logger log)
             throws IOException {
         this.patches = patches;
+        this.log = log;
         this.root = EngineFiles.patchFolder(context);
         if (!config.enabled() || root == null) {
             this.poller = null;
@@ -182,8 +188,8 @@ public class PatchFolderWatcher {
             moved = move(file, root.resolve(FAILED));
         } catch (IOException e) {
             stuck.add(file);
-            System.err.println("patchbay: the patch folder cannot move " + oneLine(file.toString()) + " to " + FAILED
-                    + "/ (" + oneLine(String.valueOf(e.getMessage())) + "); it is left where it is: " + reason);
+            EngineLog.warn(log, "the patch folder cannot move " + oneLine(file.toString()) + " to " + FAILED + "/ ("
+                    + oneLine(String.valueOf(e.getMessage())) + "); it is left where it is: " + reason);
             return;
         }
         try {

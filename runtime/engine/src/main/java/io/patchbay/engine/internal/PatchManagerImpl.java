@@ -45,6 +45,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.resolver.Resolver;
 
@@ -92,6 +94,10 @@ public class PatchManagerImpl implements PatchManager {
     @Reference
     private UninstalledBundleCleaner cleaner;
 
+    @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC)
+    private volatile Logger log;
+
     @Activate
     public PatchManagerImpl(BundleContext context, EngineConfig config, @Reference Resolver resolver,
             @Reference ServiceComponentRuntime scr) throws IOException {
@@ -124,8 +130,8 @@ public class PatchManagerImpl implements PatchManager {
             }
         }
         if (!operation.tryLock(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
-            System.err.println("patchbay: a patch operation was still running " + STOP_WAIT_SECONDS + " s after the"
-                    + " runtime was asked to stop; the next start completes or undoes it");
+            EngineLog.warn(log, "a patch operation was still running " + STOP_WAIT_SECONDS + " s after the runtime"
+                    + " was asked to stop; the next start completes or undoes it");
             return;
         }
         try {
