@@ -2,7 +2,6 @@ package io.patchbay.engine.internal;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +46,7 @@ public final class PatchbayLogFile implements LogListener {
     private final int files;
     private OutputStream out;
     private long size;
+    private boolean failing;
 
     @Activate
     public PatchbayLogFile(BundleContext context, @Reference LogReaderService reader) throws IOException {
@@ -93,10 +93,13 @@ public final class PatchbayLogFile implements LogListener {
             out.write(line);
             out.flush();
             size += line.length;
+            failing = false;
         } catch (IOException e) {
-            // The log cannot go to its file (a full disk): the runtime carries on; say it where someone may see it.
-            PrintStream err = System.err;
-            err.println("patchbay: cannot write " + file + ": " + e.getMessage());
+            // The log cannot go to its file (a full disk): the runtime carries on; said once per spell on stderr.
+            if (!failing) {
+                System.err.println("patchbay: cannot write " + file + ": " + e.getMessage());
+            }
+            failing = true;
         }
     }
 
