@@ -12,6 +12,18 @@ final class EngineLog {
     private EngineLog() {
     }
 
+    /**
+     * For what is said while the runtime stops, when the log service and the log file may already
+     * be gone: logged when it can be, and always printed on stderr, where the operator who stopped
+     * the runtime reads it.
+     */
+    static void warnAtStop(Logger log, String message) {
+        if (log != null) {
+            log.warn(message);
+        }
+        System.err.println("patchbay: " + message);
+    }
+
     static void warn(Logger log, String message) {
         if (log != null) {
             log.warn(message);

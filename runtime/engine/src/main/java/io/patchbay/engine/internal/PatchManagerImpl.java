@@ -130,7 +130,7 @@ public class PatchManagerImpl implements PatchManager {
             }
         }
         if (!operation.tryLock(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
-            EngineLog.warn(log, "a patch operation was still running " + STOP_WAIT_SECONDS + " s after the runtime"
+            EngineLog.warnAtStop(log, "a patch operation was still running " + STOP_WAIT_SECONDS + " s after the runtime"
                     + " was asked to stop; the next start completes or undoes it");
             return;
         }
