@@ -320,6 +320,43 @@ class ManagementApiIT extends ProcessTest {
         }
     }
 
+    /**
+     * Status never waits on an operation: with an apply held inside its health stage (the test
+     * hook pauses there until the runtime is killed), the API's status and patch:status both
+     * answer, say busy, and the apply is still running when they have. The armed hook was
+     * announced on stderr at start. Both also say that the uninstalled-bundle cleaner is active for
+     * the framework and Felix Log the distribution ships.
+     */
+    @Test
+    void statusAnswersWhileAPatchIsInItsHealthStage() throws Exception {
+        Path data = temp.resolve("data");
+        int port = FreePort.pick();
+        Path consoleOut = logs.resolve("health-status-console-" + System.nanoTime() + ".out");
+        try (RuntimeProcess runtime = RuntimeProcess.start(data, port, logs,
+                Map.of("PATCHBAY_OPTS", "-Dpatchbay.test.pauseAt=health"))) {
+            assertTrue(runtime.err().contains("patchbay: TEST FAULT ARMED: patchbay.test.pauseAt=health"),
+                    runtime.err());
+            ApiClient api = ApiClient.of(runtime);
+            Process console = runtime.consoleInBackground("patch:apply " + PatchbayTestConfiguration.patch(FIX), consoleOut);
+            Await.until("the apply to pause in its health stage", TIMEOUT,
+                    () -> Files.readString(consoleOut).contains("PATCHBAY-TEST-PAUSED-AT health"));
+
+            ApiClient.Response status = api.get("/api/v1/status");
+            assertEquals(200, status.status(), status.body());
+            assertTrue(status.body().contains("\"busy\":true"), status.body());
+            String cleaner = "Uninstalled-bundle cleaner: active for org.apache.felix.framework ";
+            assertTrue(status.body().contains("\"uninstalledBundleCleaner\":\"" + cleaner), status.body());
+            RuntimeProcess.Result statusCommand = runtime.console(logs, "patch:status");
+            assertTrue(statusCommand.out().contains("Busy: yes"), statusCommand.out() + statusCommand.err());
+            assertTrue(statusCommand.out().contains(cleaner), statusCommand.out());
+            assertTrue(statusCommand.out().contains(", active for org.apache.felix.log "), statusCommand.out());
+            assertTrue(console.isAlive(), "the apply is still in its health stage");
+            assertFalse(Files.readString(consoleOut).contains("Committed"), Files.readString(consoleOut));
+            runtime.kill();
+            assertTrue(console.waitFor(30, TimeUnit.SECONDS), "the console ends when the runtime dies");
+        }
+    }
+
     /** Bundles (id, name, version, state, start level, location, managed) and the level, as the API reports them. */
     private static String snapshot(ApiClient api) throws Exception {
         ApiClient.Response bundles = api.get("/api/v1/bundles");

@@ -121,7 +121,7 @@ class PatchFolderIT extends ProcessTest {
 
     /**
      * What cannot be moved out of {@code incoming/} (here {@code failed/} is a file, so a directory
-     * has nowhere to go) is reported once on standard error and then left alone, and the folder
+     * has nowhere to go) is reported once in the runtime's log and then left alone, and the folder
      * goes on taking patches.
      */
     @Test
@@ -134,12 +134,15 @@ class PatchFolderIT extends ProcessTest {
             Files.writeString(patches.resolve("failed"), "not a folder");
             Files.createDirectory(patches.resolve("incoming/a-folder.dp"));
             String report = "the patch folder cannot move " + patches.resolve("incoming/a-folder.dp") + " to failed/";
-            Await.until("the folder that cannot be moved to be reported", TIMEOUT, () -> runtime.err().contains(report));
+            Path log = data.resolve("log/patchbay.log");
+            Await.until("the folder that cannot be moved to be reported", TIMEOUT,
+                    () -> Files.exists(log) && Files.readString(log).contains(report));
 
             // Two looks at least pass before a patch is taken: the stuck folder is not reported again.
             drop(PatchbayTestConfiguration.patch("policy-fix.dp"), patches);
             Await.until("the patch to be applied", TIMEOUT, () -> Files.exists(patches.resolve("applied/policy-fix.dp")));
-            assertEquals(1, runtime.err().lines().filter(line -> line.contains(report)).count(), runtime.err());
+            assertEquals(1, Files.readString(log).lines().filter(line -> line.contains(report)).count(),
+                    Files.readString(log));
             assertTrue(Files.isDirectory(patches.resolve("incoming/a-folder.dp")), "left where it is");
         }
     }

@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 
 import io.patchbay.it.Await;
 import io.patchbay.it.InFrameworkTest;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.jar.Attributes;
@@ -29,6 +31,8 @@ import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Version;
@@ -47,6 +51,15 @@ public class RollbackFaultsIT extends InFrameworkTest {
 
     @Inject
     PatchManager patches;
+
+    /** Fault injection is active only in a runtime started with it; the full disk is armed later, in the test. */
+    @Configuration
+    @Override
+    public Option[] configuration() {
+        List<Option> options = new ArrayList<>(Arrays.asList(super.configuration()));
+        options.add(frameworkProperty("patchbay.test.faults").value("true"));
+        return options.toArray(new Option[0]);
+    }
 
     @Test
     public void aTruncatedJarInTheStoreRefusesTheRollbackNamingTheJar() throws Exception {

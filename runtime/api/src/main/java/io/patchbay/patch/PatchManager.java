@@ -73,4 +73,15 @@ public interface PatchManager {
      *         are refused while it is true
      */
     boolean busy();
+
+    /**
+     * Whether the engine makes the framework and the log service forget uninstalled bundles, a
+     * workaround that reaches into their private tables and so is active only for the versions it
+     * was checked against.
+     *
+     * @return one line naming the framework and log versions in use, for each whether it is
+     *         active, and the version ranges it was checked against
+     * @since 1.3
+     */
+    String uninstalledBundleCleaner();
 }

@@ -217,6 +217,9 @@ final class PatchbayRuntime {
         // Bundles installed later (patches) belong to the application level unless told otherwise.
         config.put("felix.startlevel.bundle", Integer.toString(InitialBundles.APPLICATION_START_LEVEL));
         config.put("felix.log.level", "1");
+        // The OSGi Log Service lets INFO and above through (its default is WARN), so the runtime's
+        // log file (DATA/log/patchbay.log) also has what recovery and the engine report.
+        config.put("org.osgi.service.log.admin.loglevel", "INFO");
         config.put(DATA_PROPERTY, data.root().toString());
         config.put(HOME_PROPERTY, options.home().toString());
         data.runFolder();

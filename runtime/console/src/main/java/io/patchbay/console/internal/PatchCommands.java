@@ -269,6 +269,7 @@ public class PatchCommands {
         out.println("Patch level " + level.number() + ": " + level.description() + " (committed "
                 + TIME.format(level.committedAt()) + ")");
         out.println("Busy: " + (patches.busy() ? "yes, other operations are refused" : "no"));
+        out.println(patches.uninstalledBundleCleaner());
         List<HistoryEntry> history = patches.history();
         if (!history.isEmpty()) {
             HistoryEntry last = history.get(history.size() - 1);

@@ -29,8 +29,7 @@ final class BundleCacheWrite {
             throws IOException, BundleException, PatchCodeHungException {
         try (InputStream jar = store.open(hash)) {
             try {
-                // Read at every write, so a test can fill the disk after it has set up a level.
-                TestHook.failIfAsked(context.getProperty(TestHook.FAIL_WRITE_PROPERTY), "bundle-cache");
+                Faults.atStart().failBundleCacheWriteIfAsked(context);
                 return write.from(jar);
             } catch (BundleException e) {
                 IOException cause = ioCause(e);

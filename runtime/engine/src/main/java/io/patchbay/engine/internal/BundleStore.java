@@ -43,7 +43,7 @@ final class BundleStore {
         }
         Path temp = Files.createTempFile(folder, "incoming-", ".tmp");
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            TestHook.failIfAsked(failWrite, "store");
+            Faults.failIfAsked(failWrite, "store");
             channel.write(java.nio.ByteBuffer.wrap(jar));
             channel.force(true);
         } catch (IOException e) {

@@ -31,12 +31,19 @@ import org.osgi.framework.BundleContext;
  *     every bundle the kept level records, and every bundle a patch installed, back to that
  *     level, as an operation of its own, so that a crash in the middle is recovered as above.</li>
  * </ol>
- * The engine's services start only after this, through Declarative Services.
+ * The engine's services start only after this, through Declarative Services. What recovery did is
+ * printed at start, where the operator and the process tests read it, and is also an entry of the
+ * runtime's log ({@link ActivatorLog}).
  */
 public final class EngineActivator implements BundleActivator {
 
+    private ActivatorLog log;
+
     @Override
     public void start(BundleContext context) throws Exception {
+        Faults.readAtStart(context, System.err);
+        log = new ActivatorLog(context);
+        log.open();
         Path data = EngineFiles.dataFolder(context);
         if (data == null) {
             return;
@@ -49,10 +56,10 @@ public final class EngineActivator implements BundleActivator {
             }
             // Read before recovery writes its outcome, so that the repair still counts as pending.
             Optional<Journal.Entry> repaired = ledger.repairPending();
-            recover(context, ledger);
+            recover(context, ledger, log);
             if (repaired.isPresent()) {
                 beginRestoreAfterRepair(context, ledger, repaired.get());
-                recover(context, ledger);
+                recover(context, ledger, log);
             }
         } finally {
             journal.close();
@@ -61,10 +68,11 @@ public final class EngineActivator implements BundleActivator {
 
     @Override
     public void stop(BundleContext context) {
-        // Nothing held: the engine component closes its own journal.
+        // The engine component closes its own journal.
+        log.close();
     }
 
-    static void recover(BundleContext context, PatchLedger ledger) throws Exception {
+    static void recover(BundleContext context, PatchLedger ledger, ActivatorLog log) throws Exception {
         Optional<Journal.Entry> unfinished = ledger.unfinished();
         if (unfinished.isEmpty()) {
             return;
@@ -79,32 +87,30 @@ public final class EngineActivator implements BundleActivator {
         if (missing.isPresent()) {
             ledger.end(id, "failed", target.number(), "recovery could not restore level " + target.number() + ": the"
                     + " store lacks " + missing.get());
-            System.err.println("patchbay: recovery could not restore level " + target.number() + ": the store lacks "
-                    + missing.get());
+            log.error("recovery could not restore level " + target.number() + ": the store lacks " + missing.get());
             return;
         }
         // Application bundles are not started yet at this start level; the framework starts the
         // persistently started ones when it reaches their level.
-        String pauseAt = context.getProperty(TestHook.PROPERTY);
         removeSecondVersions(context, target, touched);
         // Unbounded: at start level 1 no application bundle runs, so no patch code is called.
         new BundleSwapper(context, ledger.store(), null, "recovery", new PatchCode(0)).apply(changes, List.of(), step -> {
             ledger.step(id, "recovery: " + step);
-            TestHook.pauseIfAsked(pauseAt, "recovery: " + step, System.out);
+            Faults.atStart().pauseIfAsked("recovery: " + step, System.out);
         }, new ArrayList<>());
         if (intent.get("op").equals(PatchLedger.REPAIR)) {
             ledger.end(id, "recovered", target.number(), "the bundles were brought back to level " + target.number()
                     + ", the last level the repaired journal keeps");
-            System.out.println("Patchbay: the journal was repaired; the bundles were brought back to level "
-                    + target.number() + ", the last level it keeps.");
+            log.info("the journal was repaired; the bundles were brought back to level " + target.number()
+                    + ", the last level it keeps.");
             return;
         }
         String how = committed ? "committed" : "rolled back";
         ledger.end(id, committed ? "committed" : "recovered", target.number(),
                 "the runtime stopped during this " + intent.get("op") + "; recovered at start: " + how + ", level "
                         + target.number());
-        System.out.println("Patchbay: an interrupted " + intent.get("op") + " of " + intent.get("subject") + " was "
-                + how + " at start; the runtime is at level " + target.number() + ".");
+        log.info("an interrupted " + intent.get("op") + " of " + intent.get("subject") + " was " + how
+                + " at start; the runtime is at level " + target.number() + ".");
     }
 
     /**

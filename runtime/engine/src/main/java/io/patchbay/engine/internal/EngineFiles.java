@@ -27,6 +27,11 @@ final class EngineFiles {
         return Path.of(data).resolve("patchbay");
     }
 
+    /** @return the runtime's log file: {@code <data>/log/patchbay.log}, beside the engine's own folder */
+    static Path log(BundleContext context) {
+        return dataFolder(context).getParent().resolve("log").resolve("patchbay.log");
+    }
+
     static Path home(BundleContext context) {
         String home = context.getProperty(HOME_PROPERTY);
         return home == null || home.isBlank() ? null : Path.of(home);

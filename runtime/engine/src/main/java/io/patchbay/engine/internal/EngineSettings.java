@@ -20,7 +20,6 @@ import java.nio.file.Path;
  * @param settleMillis       how long it then watches for framework errors
  * @param overlapMillis      handover: how long both versions serve before the old one stops
  * @param drainMillis        handover: how long calls inside the old version get to finish
- * @param pauseAt            test hook: a journal step at which to stop and wait to be killed, or empty
  */
 record EngineSettings(
         Path dataFolder,
@@ -35,8 +34,7 @@ record EngineSettings(
         long activationMillis,
         long settleMillis,
         long overlapMillis,
-        long drainMillis,
-        String pauseAt) {
+        long drainMillis) {
 
     static final long DEFAULT_MAX_PATCH_BYTES = 64L << 20;
     static final int DEFAULT_MAX_ENTRIES = 256;

@@ -134,8 +134,8 @@ final class Journal {
 
     /** Appends a record and forces it to disk; returns where it starts. */
     synchronized long append(String type, Map<String, String> fields) throws IOException {
-        TestHook.failIfAsked(failWrite, "journal");
-        TestHook.failIfAsked(begun ? failWrite : "", "journal-after-begin");
+        Faults.failIfAsked(failWrite, "journal");
+        Faults.failIfAsked(begun ? failWrite : "", "journal-after-begin");
         StringBuilder line = new StringBuilder(type);
         for (Map.Entry<String, String> field : fields.entrySet()) {
             line.append('|').append(field.getKey()).append('=')

@@ -47,6 +47,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.resolver.Resolver;
 
@@ -96,13 +98,20 @@ public class PatchManagerImpl implements PatchManager {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin events;
 
+    @Reference
+    private UninstalledBundleCleaner cleaner;
+
+    @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC)
+    private volatile Logger log;
+
     @Activate
     public PatchManagerImpl(BundleContext context, EngineConfig config, @Reference Resolver resolver,
             @Reference ServiceComponentRuntime scr) throws IOException {
         this.context = context;
         this.scr = scr;
         this.settings = settings(context, config);
-        String failWrite = context.getProperty(TestHook.FAIL_WRITE_PROPERTY);
+        String failWrite = Faults.atStart().failWrite();
         this.journal = new Journal(EngineFiles.journal(settings.dataFolder()), failWrite);
         this.ledger = new PatchLedger(journal, new BundleStore(EngineFiles.store(settings.dataFolder()), failWrite));
         this.planner = new Planner(context, scr, new WouldBeResolver(resolver), ledger.store());
@@ -128,8 +137,8 @@ public class PatchManagerImpl implements PatchManager {
             }
         }
         if (!operation.tryLock(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
-            System.err.println("patchbay: a patch operation was still running " + STOP_WAIT_SECONDS + " s after the"
-                    + " runtime was asked to stop; the next start completes or undoes it");
+            EngineLog.warnAtStop(log, "a patch operation was still running " + STOP_WAIT_SECONDS + " s after the runtime"
+                    + " was asked to stop; the next start completes or undoes it");
             return;
         }
         try {
@@ -261,6 +270,7 @@ public class PatchManagerImpl implements PatchManager {
         try {
             List<String> startProblems = swapper.apply(changes, shouldBeActive, step -> journalStep(id, step), completed);
             timer.done(Stage.APPLY, changedSummary(changes));
+            pauseHook("health");
             failures.addAll(gate.check(snapshot, startProblems, changes));
         } catch (PatchCodeHungException e) {
             // The framework holds that bundle until its code returns: nothing can be undone now.
@@ -457,7 +467,7 @@ public class PatchManagerImpl implements PatchManager {
 
     /** The crash tests' pause point; the marker goes to the operation's output, the console that asked. */
     private void pauseHook(String step) {
-        TestHook.pauseIfAsked(settings.pauseAt(), step, System.out);
+        Faults.atStart().pauseIfAsked(step, System.out);
     }
 
     private List<String> activeManagedBundles() {
@@ -522,6 +532,11 @@ public class PatchManagerImpl implements PatchManager {
     }
 
     @Override
+    public String uninstalledBundleCleaner() {
+        return cleaner.describe();
+    }
+
+    @Override
     public boolean busy() {
         return operation.isLocked() || leftForRecovery != null;
     }
@@ -563,12 +578,10 @@ public class PatchManagerImpl implements PatchManager {
         Path trust = config.truststore_path().isBlank()
                 ? (home == null ? null : home.resolve("etc/truststore.p12"))
                 : Path.of(config.truststore_path());
-        String pauseAt = context.getProperty(TestHook.PROPERTY);
         return new EngineSettings(data, home, trust, config.truststore_password(), config.allow_unsigned(),
                 config.max_patch_bytes(), config.max_entries(), config.max_entry_bytes(), config.max_expanded_bytes(),
                 config.activation_timeout_millis(), config.settle_millis(),
-                Math.max(0, config.handover_overlap_millis()), Math.max(0, config.handover_drain_millis()),
-                pauseAt == null ? "" : pauseAt);
+                Math.max(0, config.handover_overlap_millis()), Math.max(0, config.handover_drain_millis()));
     }
 
     /** Times stages, tells the listener as each completes, and posts it as an event. */

@@ -2,8 +2,10 @@ package io.patchbay.engine.internal;
 
 import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -16,6 +18,10 @@ import org.osgi.framework.VersionRange;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -34,12 +40,14 @@ import org.osgi.util.tracker.ServiceTracker;
  * loader is not kept, which is why leak detection does not see these.
  *
  * <p>Both tables are private, so this reaches into them by reflection, and only in the
- * implementations and versions it was checked against; for others it says so once on stderr and
- * leaves them alone. On each uninstall it removes the entries of bundles that are uninstalled:
+ * implementations and versions it was checked against; for others it says so once in the log (a
+ * warning) and leaves them alone. On each uninstall it removes the entries of bundles that are uninstalled:
  * neither owner looks at them again (a zero use count means nothing is in use; a new logger is
- * made on the next request).
+ * made on the next request). {@link #describe()} says, for the versions in use, whether it is active
+ * (shown by {@code patch:status} and the HTTP API's status); the build checks that the distribution
+ * ships versions inside {@link #FRAMEWORK_VERSIONS} and {@link #FELIX_LOG_VERSIONS}.
  */
-@Component(immediate = true)
+@Component(immediate = true, service = UninstalledBundleCleaner.class)
 public final class UninstalledBundleCleaner implements SynchronousBundleListener {
 
     static final String FRAMEWORK = "org.apache.felix.framework";
@@ -47,7 +55,7 @@ public final class UninstalledBundleCleaner implements SynchronousBundleListener
     static final String FELIX_LOG = "org.apache.felix.log";
     static final VersionRange FELIX_LOG_VERSIONS = new VersionRange("[1.3.0,1.4.0)");
     private static final String LOGGER_ADMIN = "org.osgi.service.log.admin.LoggerAdmin";
-    private static final String IDLE = "patchbay: not cleaning uninstalled bundles out of ";
+    private static final String IDLE = "not cleaning uninstalled bundles out of ";
 
     private final BundleContext context;
     /** The framework's service use counts by bundle, or null when not recognised. */
@@ -55,15 +63,17 @@ public final class UninstalledBundleCleaner implements SynchronousBundleListener
     private final ServiceTracker<Object, Map<?, ?>> loggerCaches;
 
     @Activate
-    public UninstalledBundleCleaner(BundleContext context) throws InvalidSyntaxException {
+    public UninstalledBundleCleaner(BundleContext context, @Reference(service = LoggerFactory.class,
+            cardinality = ReferenceCardinality.OPTIONAL) Logger log) throws InvalidSyntaxException {
         this.context = context;
-        this.serviceUse = serviceUseTable(context.getBundle(Constants.SYSTEM_BUNDLE_ID));
+        Consumer<String> warn = message -> EngineLog.warn(log, message);
+        this.serviceUse = serviceUseTable(context.getBundle(Constants.SYSTEM_BUNDLE_ID), warn);
         this.loggerCaches = new ServiceTracker<>(context,
                 context.createFilter("(" + Constants.OBJECTCLASS + "=" + LOGGER_ADMIN + ")"), null) {
             @Override
             public Map<?, ?> addingService(ServiceReference<Object> reference) {
                 Object admin = context.getService(reference);
-                Map<?, ?> cache = admin == null ? null : loggerCache(reference.getBundle(), admin);
+                Map<?, ?> cache = admin == null ? null : loggerCache(reference.getBundle(), admin, warn);
                 if (cache == null) {
                     context.ungetService(reference);
                 }
@@ -93,6 +103,18 @@ public final class UninstalledBundleCleaner implements SynchronousBundleListener
         }
     }
 
+    /** @return one line: for the framework and the Felix Log in use, whether their tables are cleaned */
+    String describe() {
+        Bundle framework = context.getBundle(Constants.SYSTEM_BUNDLE_ID);
+        String log = Arrays.stream(context.getBundles()).filter(b -> FELIX_LOG.equals(b.getSymbolicName()))
+                .findFirst().map(b -> (loggerCaches.isEmpty() ? "inactive" : "active") + " for " + FELIX_LOG + " "
+                        + b.getVersion())
+                .orElse("nothing to do for the log service (no " + FELIX_LOG + ")");
+        return "Uninstalled-bundle cleaner: " + (serviceUse == null ? "inactive" : "active") + " for "
+                + framework.getSymbolicName() + " " + framework.getVersion() + ", " + log + " (checked against "
+                + FRAMEWORK + " " + FRAMEWORK_VERSIONS + ", " + FELIX_LOG + " " + FELIX_LOG_VERSIONS + ")";
+    }
+
     /** @return how many entries were removed */
     int clean() {
         int removed = 0;
@@ -118,9 +140,9 @@ public final class UninstalledBundleCleaner implements SynchronousBundleListener
         return gone.size();
     }
 
-    /** @return Felix's service use counts by bundle, or null (said on stderr) for another framework */
-    static Map<?, ?> serviceUseTable(Bundle framework) {
-        if (!recognised(framework, FRAMEWORK, FRAMEWORK_VERSIONS, "the framework's service use counts")) {
+    /** @return Felix's service use counts by bundle, or null (said to {@code warn}) for another framework */
+    static Map<?, ?> serviceUseTable(Bundle framework, Consumer<String> warn) {
+        if (!recognised(framework, FRAMEWORK, FRAMEWORK_VERSIONS, "the framework's service use counts", warn)) {
             return null;
         }
         Object registry = field(framework, "m_registry");
@@ -128,35 +150,36 @@ public final class UninstalledBundleCleaner implements SynchronousBundleListener
         if (table instanceof Map<?, ?> map) {
             return map;
         }
-        System.err.println(IDLE + "the framework's service use counts: not where Felix " + framework.getVersion()
+        warn.accept(IDLE + "the framework's service use counts: not where Felix " + framework.getVersion()
                 + " keeps them");
         return null;
     }
 
-    /** @return Felix Log's logger cache inside {@code admin}, or null (said on stderr) for another log service */
-    static Map<?, ?> loggerCache(Bundle provider, Object admin) {
+    /** @return Felix Log's logger cache inside {@code admin}, or null (said to {@code warn}) for another log service */
+    static Map<?, ?> loggerCache(Bundle provider, Object admin, Consumer<String> warn) {
         if (provider == null || !FELIX_LOG.equals(provider.getSymbolicName())) {
             return null; // another log service: nothing known to clean
         }
-        if (!recognised(provider, FELIX_LOG, FELIX_LOG_VERSIONS, "the log service's logger cache")) {
+        if (!recognised(provider, FELIX_LOG, FELIX_LOG_VERSIONS, "the log service's logger cache", warn)) {
             return null;
         }
         if (field(admin, "_loggers") instanceof Map<?, ?> map
                 && map.keySet().stream().allMatch(key -> loggerKeyBundle(key) != null)) {
             return map;
         }
-        System.err.println(IDLE + "the log service's logger cache: not where " + FELIX_LOG + " "
+        warn.accept(IDLE + "the log service's logger cache: not where " + FELIX_LOG + " "
                 + provider.getVersion() + " keeps it");
         return null;
     }
 
-    private static boolean recognised(Bundle bundle, String symbolicName, VersionRange versions, String what) {
+    private static boolean recognised(Bundle bundle, String symbolicName, VersionRange versions, String what,
+            Consumer<String> warn) {
         if (bundle == null || !symbolicName.equals(bundle.getSymbolicName())) {
-            System.err.println(IDLE + what + ": they are not " + symbolicName + "'s");
+            warn.accept(IDLE + what + ": they are not " + symbolicName + "'s");
             return false;
         }
         if (!versions.includes(bundle.getVersion())) {
-            System.err.println(IDLE + what + ": " + symbolicName + " " + bundle.getVersion() + " is not in "
+            warn.accept(IDLE + what + ": " + symbolicName + " " + bundle.getVersion() + " is not in "
                     + versions + ", the versions this was checked against");
             return false;
         }

@@ -90,7 +90,7 @@ class DisabledSignatureTest {
     private static EngineSettings settings(boolean allowUnsigned) {
         return new EngineSettings(folder, null, null, "", allowUnsigned, EngineSettings.DEFAULT_MAX_PATCH_BYTES,
                 EngineSettings.DEFAULT_MAX_ENTRIES, EngineSettings.DEFAULT_MAX_ENTRY_BYTES,
-                EngineSettings.DEFAULT_MAX_EXPANDED_BYTES, 0, 0, 0, 0, "");
+                EngineSettings.DEFAULT_MAX_EXPANDED_BYTES, 0, 0, 0, 0);
     }
 
     private static Path signedPackage(String name, String digest, String signature) throws Exception {

@@ -19,7 +19,7 @@ import java.util.zip.ZipOutputStream;
 final class PatchArchiveFuzzing {
 
     private static final EngineSettings SETTINGS = new EngineSettings(Path.of("unused"), null, null, "", true,
-            1 << 20, 64, 1 << 20, 4 << 20, 0, 0, 0, 0, "");
+            1 << 20, 64, 1 << 20, 4 << 20, 0, 0, 0, 0);
 
     private PatchArchiveFuzzing() {
     }

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Version;
@@ -50,43 +50,39 @@ class UninstalledBundleCleanerTest {
         LoggerAdmin admin = new LoggerAdmin();
         admin._loggers.put(new LoggerKey(bundle("demo", "1.0.0", Bundle.ACTIVE)), "logger");
         Map<?, ?> cache = UninstalledBundleCleaner.loggerCache(bundle("org.apache.felix.log", "1.3.0", Bundle.ACTIVE),
-                admin);
+                admin, warning -> { });
         assertSame(admin._loggers, cache);
     }
 
     @Test
     void leavesAnotherLogServiceOrVersionAloneAndSaysWhy() {
         LoggerAdmin admin = new LoggerAdmin();
-        assertNull(UninstalledBundleCleaner.loggerCache(bundle("org.example.log", "1.3.0", Bundle.ACTIVE), admin));
-        String said = stderrOf(() -> assertNull(UninstalledBundleCleaner.loggerCache(
-                bundle("org.apache.felix.log", "1.4.0", Bundle.ACTIVE), admin)));
+        assertNull(UninstalledBundleCleaner.loggerCache(bundle("org.example.log", "1.3.0", Bundle.ACTIVE), admin,
+                warning -> { }));
+        String said = warningsOf(warn -> assertNull(UninstalledBundleCleaner.loggerCache(
+                bundle("org.apache.felix.log", "1.4.0", Bundle.ACTIVE), admin, warn)));
         assertTrue(said.contains("org.apache.felix.log 1.4.0 is not in [1.3.0,1.4.0)"), said);
         admin._loggers.put("a key that names no bundle", "logger");
-        said = stderrOf(() -> assertNull(UninstalledBundleCleaner.loggerCache(
-                bundle("org.apache.felix.log", "1.3.0", Bundle.ACTIVE), admin)));
+        said = warningsOf(warn -> assertNull(UninstalledBundleCleaner.loggerCache(
+                bundle("org.apache.felix.log", "1.3.0", Bundle.ACTIVE), admin, warn)));
         assertTrue(said.contains("not where org.apache.felix.log 1.3.0 keeps it"), said);
     }
 
     @Test
     void leavesAnotherFrameworkAlone() {
-        String said = stderrOf(() -> assertNull(UninstalledBundleCleaner.serviceUseTable(
-                bundle("org.apache.felix.framework", "7.1.0", Bundle.ACTIVE))));
+        String said = warningsOf(warn -> assertNull(UninstalledBundleCleaner.serviceUseTable(
+                bundle("org.apache.felix.framework", "7.1.0", Bundle.ACTIVE), warn)));
         assertTrue(said.contains("org.apache.felix.framework 7.1.0 is not in [7.0.0,7.1.0)"), said);
-        said = stderrOf(() -> assertNull(UninstalledBundleCleaner.serviceUseTable(
-                bundle("org.eclipse.osgi", "3.18.0", Bundle.ACTIVE))));
+        said = warningsOf(warn -> assertNull(UninstalledBundleCleaner.serviceUseTable(
+                bundle("org.eclipse.osgi", "3.18.0", Bundle.ACTIVE), warn)));
         assertTrue(said.contains("not org.apache.felix.framework's"), said);
     }
 
-    private static String stderrOf(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
+    /** @return the warnings the action gave, one a line */
+    private static String warningsOf(Consumer<Consumer<String>> action) {
+        List<String> warnings = new ArrayList<>();
+        action.accept(warnings::add);
+        return String.join("\n", warnings);
     }
 
     /** A bundle that answers its name, version and state, and is equal only to itself. */

@@ -182,6 +182,7 @@ public class ManagementApi extends HttpServlet {
         ApiJson.bundleVersions(json, level.bundles());
         ApiJson.installedPackages(json, patches.installedPackages());
         ApiJson.pinnedRevisions(json, patches.pinnedRevisions());
+        json.field("uninstalledBundleCleaner", patches.uninstalledBundleCleaner());
         return json.endObject();
     }
 

@@ -33,6 +33,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -73,6 +76,7 @@ public class PatchFolderWatcher {
     static final String FAILED = "failed";
 
     private final PatchManager patches;
+    private final Logger log;
     private final Path root;
     private final ScheduledExecutorService poller;
     /** What each waiting file looked like at the last look: size and modification time. */
@@ -81,9 +85,11 @@ public class PatchFolderWatcher {
     private final Set<Path> stuck = new HashSet<>();
 
     @Activate
-    public PatchFolderWatcher(@Reference PatchManager patches, BundleContext context, FolderConfig config)
+    public PatchFolderWatcher(@Reference PatchManager patches, BundleContext context, FolderConfig config,
+            @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL) Logger log)
             throws IOException {
         this.patches = patches;
+        this.log = log;
         this.root = patchFolder(context);
         if (!config.enabled() || root == null) {
             this.poller = null;
@@ -192,6 +198,15 @@ public class PatchFolderWatcher {
         lastLook.putAll(seen);
     }
 
+    /** Into the runtime's log when there is a log service (the folder does not require one), else on stderr. */
+    private void warn(String message) {
+        if (log != null) {
+            log.warn(message);
+        } else {
+            System.err.println("patchbay: " + message);
+        }
+    }
+
     /** Moves what is not a patch from incoming/ to failed/ with its reason, or reports once that it cannot. */
     private void setAside(Path file, String reason) {
         Path moved;
@@ -199,8 +214,8 @@ public class PatchFolderWatcher {
             moved = move(file, root.resolve(FAILED));
         } catch (IOException e) {
             stuck.add(file);
-            System.err.println("patchbay: the patch folder cannot move " + oneLine(file.toString()) + " to " + FAILED
-                    + "/ (" + oneLine(String.valueOf(e.getMessage())) + "); it is left where it is: " + reason);
+            warn("the patch folder cannot move " + oneLine(file.toString()) + " to " + FAILED + "/ ("
+                    + oneLine(String.valueOf(e.getMessage())) + "); it is left where it is: " + reason);
             return;
         }
         try {
