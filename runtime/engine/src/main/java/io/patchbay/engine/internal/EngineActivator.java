@@ -1,5 +1,17 @@
 package io.patchbay.engine.internal;
 
+import io.patchbay.engine.internal.apply.BundleSwapper;
+import io.patchbay.engine.internal.apply.PatchCode;
+import io.patchbay.engine.internal.config.EngineFiles;
+import io.patchbay.engine.internal.config.Faults;
+import io.patchbay.engine.internal.config.ManagedBundles;
+import io.patchbay.engine.internal.ledger.BundleStore;
+import io.patchbay.engine.internal.ledger.Journal;
+import io.patchbay.engine.internal.ledger.LevelDiff;
+import io.patchbay.engine.internal.ledger.LevelState;
+import io.patchbay.engine.internal.ledger.PatchLedger;
+import io.patchbay.engine.internal.plan.Change;
+import io.patchbay.engine.internal.verify.PatchVerifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.patchbay.engine.internal;
 
+import io.patchbay.engine.internal.config.EngineFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
