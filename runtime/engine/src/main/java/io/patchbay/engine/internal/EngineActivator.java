@@ -11,6 +11,7 @@ import io.patchbay.engine.internal.ledger.LevelDiff;
 import io.patchbay.engine.internal.ledger.LevelState;
 import io.patchbay.engine.internal.ledger.PatchLedger;
 import io.patchbay.engine.internal.plan.Change;
+import io.patchbay.engine.internal.receive.StrictZip;
 import io.patchbay.engine.internal.verify.PatchVerifier;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -194,7 +195,7 @@ public final class EngineActivator implements BundleActivator {
         try (Stream<Path> files = Files.walk(home.resolve("bundles"), 2)) {
             for (Path file : files.filter(p -> p.toString().endsWith(".jar")).toList()) {
                 byte[] bytes = Files.readAllBytes(file);
-                Manifest manifest = PatchManagerImpl.manifestOf(bytes);
+                Manifest manifest = StrictZip.manifestOf(bytes);
                 if (manifest != null && PatchVerifier.symbolicNameOf(manifest) != null) {
                     String version = org.osgi.framework.Version.parseVersion(
                             manifest.getMainAttributes().getValue("Bundle-Version")).toString();

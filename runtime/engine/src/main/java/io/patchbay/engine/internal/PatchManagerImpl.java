@@ -45,7 +45,6 @@ import io.patchbay.patch.ProgressListener;
 import io.patchbay.patch.Stage;
 import io.patchbay.patch.Strategy;
 import io.patchbay.patch.handover.StateHandover;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,7 +139,7 @@ public class PatchManagerImpl implements PatchManager {
             @Reference ServiceComponentRuntime scr) throws IOException {
         this.context = context;
         this.scr = scr;
-        this.settings = settings(context, config);
+        this.settings = EngineSettings.of(context, config);
         String failWrite = Faults.atStart().failWrite();
         this.journal = new Journal(EngineFiles.journal(settings.dataFolder()), failWrite);
         this.ledger = new PatchLedger(journal, new BundleStore(EngineFiles.store(settings.dataFolder()), failWrite));
@@ -259,12 +258,12 @@ public class PatchManagerImpl implements PatchManager {
         Map<String, Manifest> manifests = new LinkedHashMap<>();
         for (Change change : changes) {
             if (change.kind() == Change.Kind.INSTALL || change.kind() == Change.Kind.UPDATE) {
-                manifests.put(change.symbolicName(), manifestOf(ledger.store().read(change.toHash())));
+                manifests.put(change.symbolicName(), StrictZip.manifestOf(ledger.store().read(change.toHash())));
             }
         }
         // No baselining on the way back: going back to an older API is what a rollback is for.
         Planner.Planned planned = planner.plan(null, changes, manifests, Map.of(), options.strategy());
-        timer.done(Stage.PLAN, summary(planned.plan()));
+        timer.done(Stage.PLAN, Planner.summary(planned.plan()));
         if (options.dryRun()) {
             return new PatchOutcome(PatchOutcome.Result.DRY_RUN, current.number(), "dry run: nothing was changed",
                     planned.plan(), timer.timings(), level);
@@ -299,7 +298,7 @@ public class PatchManagerImpl implements PatchManager {
         gate.watch();
         try {
             List<String> startProblems = swapper.apply(changes, shouldBeActive, step -> journalStep(id, step), completed);
-            timer.done(Stage.APPLY, changedSummary(changes));
+            timer.done(Stage.APPLY, Change.summary(changes));
             pauseHook("health");
             failures.addAll(gate.check(snapshot, startProblems, changes));
         } catch (PatchCodeHungException e) {
@@ -435,7 +434,7 @@ public class PatchManagerImpl implements PatchManager {
         VerifiedPatch verified = checked.patch();
         Planner.Planned planned = planner.plan(verified.descriptor(), checked.changes(), verified.manifests(),
                 verified.jars(), options.strategy());
-        timer.done(Stage.PLAN, summary(planned.plan()));
+        timer.done(Stage.PLAN, Planner.summary(planned.plan()));
         return planned;
     }
 
@@ -451,7 +450,7 @@ public class PatchManagerImpl implements PatchManager {
             String message = "refused until the runtime is restarted: an earlier operation was left to recovery: "
                     + abandoned;
             if (refusedWhileLeft.add(operationName + " " + subject)) {
-                recordRefusal(operationName, subject, operator, message);
+                ledger.recordRefusal(operationName, subject, operator, message);
             }
             throw new PatchBusyException(message);
         }
@@ -461,12 +460,12 @@ public class PatchManagerImpl implements PatchManager {
         try {
             return body.run();
         } catch (PatchException e) {
-            recordRefusal(operationName, subject, operator, e.getMessage());
+            ledger.recordRefusal(operationName, subject, operator, e.getMessage());
             post(TOPIC_PREFIX + "REFUSED", Map.of("subject", subject, "stage", e.stage().name(), "reason", e.getMessage()));
             throw e;
         } catch (Exception e) {
             String message = operationName + " failed: " + BundleSwapper.rootMessage(e);
-            recordRefusal(operationName, subject, operator, message);
+            ledger.recordRefusal(operationName, subject, operator, message);
             throw new PatchException(Stage.APPLY, message, e);
         } finally {
             operation.unlock();
@@ -475,19 +474,8 @@ public class PatchManagerImpl implements PatchManager {
 
     private PatchException refusedBusy(String operation, String subject, String operator) {
         String message = "another patch operation is in progress; try again when it has finished";
-        recordRefusal(operation, subject, operator, message);
+        ledger.recordRefusal(operation, subject, operator, message);
         return new PatchBusyException(message);
-    }
-
-    private void recordRefusal(String operation, String subject, String operator, String reason) {
-        if (operation.equals("verify") || operation.equals("simulate")) {
-            return;
-        }
-        try {
-            ledger.refused(operation, subject, operator, reason);
-        } catch (IOException e) {
-            // The refusal stands; only its record is lost, and the caller hears about it anyway.
-        }
     }
 
     private void journalStep(String id, String step) throws IOException {
@@ -569,49 +557,6 @@ public class PatchManagerImpl implements PatchManager {
     @Override
     public boolean busy() {
         return operation.isLocked() || leftForRecovery != null;
-    }
-
-    static Manifest manifestOf(byte[] jar) throws IOException {
-        byte[] manifest = StrictZip.of(jar).read(StrictZip.MANIFEST);
-        return manifest == null ? null : new Manifest(new ByteArrayInputStream(manifest));
-    }
-
-    static String summary(PatchPlan plan) {
-        boolean handover = plan.strategy() == Strategy.HANDOVER;
-        String closure = plan.closure().isEmpty() ? "nothing" : String.join(", ", plan.closure());
-        return plan.strategy() + ": " + (handover ? "start beside and retire " : "refresh ") + closure + "; "
-                + plan.services().size() + " service" + (plan.services().size() == 1 ? "" : "s") + " and "
-                + plan.components().size() + " component" + (plan.components().size() == 1 ? "" : "s")
-                + (handover ? " handed over, " + plan.consumers().size() + " consumer"
-                        + (plan.consumers().size() == 1 ? "" : "s") + " with a gap" : " restart");
-    }
-
-    private static String changedSummary(List<Change> changes) {
-        List<String> parts = new ArrayList<>();
-        for (Change c : changes) {
-            switch (c.kind()) {
-                case UPDATE -> parts.add(c.symbolicName() + " " + c.fromVersion() + " -> " + c.toVersion());
-                case INSTALL -> parts.add(c.symbolicName() + " " + c.toVersion() + " installed");
-                case UNINSTALL -> parts.add(c.symbolicName() + " " + c.fromVersion() + " uninstalled");
-                case UNCHANGED -> { }
-            }
-        }
-        return String.join(", ", parts);
-    }
-
-    private static EngineSettings settings(BundleContext context, EngineConfig config) {
-        Path data = EngineFiles.dataFolder(context);
-        if (data == null) {
-            throw new IllegalStateException("the framework gives the patch engine no place for its journal");
-        }
-        Path home = EngineFiles.home(context);
-        Path trust = config.truststore_path().isBlank()
-                ? (home == null ? null : home.resolve("etc/truststore.p12"))
-                : Path.of(config.truststore_path());
-        return new EngineSettings(data, home, trust, config.truststore_password(), config.allow_unsigned(),
-                config.max_patch_bytes(), config.max_entries(), config.max_entry_bytes(), config.max_expanded_bytes(),
-                config.activation_timeout_millis(), config.settle_millis(),
-                Math.max(0, config.handover_overlap_millis()), Math.max(0, config.handover_drain_millis()));
     }
 
     /** Times stages, tells the listener as each completes, and posts it as an event. */

@@ -1,6 +1,7 @@
 package io.patchbay.engine.internal.config;
 
 import java.nio.file.Path;
+import org.osgi.framework.BundleContext;
 
 /**
  * Everything the engine is told from outside: limits, the trust store, the health gate's
@@ -40,4 +41,23 @@ public record EngineSettings(
     public static final int DEFAULT_MAX_ENTRIES = 256;
     public static final long DEFAULT_MAX_ENTRY_BYTES = 64L << 20;
     public static final long DEFAULT_MAX_EXPANDED_BYTES = 256L << 20;
+
+    /**
+     * @return the settings from the engine's configuration and the framework properties
+     * @throws IllegalStateException when the framework gives no data folder
+     */
+    public static EngineSettings of(BundleContext context, EngineConfig config) {
+        Path data = EngineFiles.dataFolder(context);
+        if (data == null) {
+            throw new IllegalStateException("the framework gives the patch engine no place for its journal");
+        }
+        Path home = EngineFiles.home(context);
+        Path trust = config.truststore_path().isBlank()
+                ? (home == null ? null : home.resolve("etc/truststore.p12"))
+                : Path.of(config.truststore_path());
+        return new EngineSettings(data, home, trust, config.truststore_password(), config.allow_unsigned(),
+                config.max_patch_bytes(), config.max_entries(), config.max_entry_bytes(), config.max_expanded_bytes(),
+                config.activation_timeout_millis(), config.settle_millis(),
+                Math.max(0, config.handover_overlap_millis()), Math.max(0, config.handover_drain_millis()));
+    }
 }

@@ -123,7 +123,7 @@ public final class PatchLedger {
         journal.append(END, fields);
     }
 
-    public void refused(String operation, String subject, String operator, String reason) throws IOException {
+    void refused(String operation, String subject, String operator, String reason) throws IOException {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("op", operation);
         fields.put("subject", subject);
@@ -207,5 +207,20 @@ public final class PatchLedger {
         Map<String, String> versions = new LinkedHashMap<>();
         state.bundles().forEach((bsn, record) -> versions.put(bsn, record.version()));
         return new PatchLevel(state.number(), state.description(), state.committedAt(), versions, state.previous());
+    }
+
+    /**
+     * Journals a refusal of a changing operation (a verify or simulate changes nothing and is not
+     * journalled); a failure to write loses only the record, since the caller hears of the refusal anyway.
+     */
+    public void recordRefusal(String operation, String subject, String operator, String reason) {
+        if (operation.equals("verify") || operation.equals("simulate")) {
+            return;
+        }
+        try {
+            refused(operation, subject, operator, reason);
+        } catch (IOException e) {
+            // The refusal stands; only its record is lost, and the caller hears about it anyway.
+        }
     }
 }

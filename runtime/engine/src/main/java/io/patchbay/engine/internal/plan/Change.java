@@ -75,4 +75,18 @@ public record Change(String symbolicName, Kind kind, String location, String fro
         }
         return changes;
     }
+
+    /** @return what the changes did, one phrase per bundle changed, as the apply stage reports it */
+    public static String summary(List<Change> changes) {
+        List<String> parts = new ArrayList<>();
+        for (Change c : changes) {
+            switch (c.kind()) {
+                case UPDATE -> parts.add(c.symbolicName() + " " + c.fromVersion() + " -> " + c.toVersion());
+                case INSTALL -> parts.add(c.symbolicName() + " " + c.toVersion() + " installed");
+                case UNINSTALL -> parts.add(c.symbolicName() + " " + c.fromVersion() + " uninstalled");
+                case UNCHANGED -> { }
+            }
+        }
+        return String.join(", ", parts);
+    }
 }

@@ -356,4 +356,15 @@ public final class Planner {
             notes.add("API of " + change.symbolicName() + ": " + (apiChange == null ? "unchanged" : apiChange));
         }
     }
+
+    /** @return the one-line summary of a plan that the plan stage reports */
+    public static String summary(PatchPlan plan) {
+        boolean handover = plan.strategy() == Strategy.HANDOVER;
+        String closure = plan.closure().isEmpty() ? "nothing" : String.join(", ", plan.closure());
+        return plan.strategy() + ": " + (handover ? "start beside and retire " : "refresh ") + closure + "; "
+                + plan.services().size() + " service" + (plan.services().size() == 1 ? "" : "s") + " and "
+                + plan.components().size() + " component" + (plan.components().size() == 1 ? "" : "s")
+                + (handover ? " handed over, " + plan.consumers().size() + " consumer"
+                        + (plan.consumers().size() == 1 ? "" : "s") + " with a gap" : " restart");
+    }
 }

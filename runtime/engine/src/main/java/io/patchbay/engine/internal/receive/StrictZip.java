@@ -1,6 +1,8 @@
 package io.patchbay.engine.internal.receive;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.Manifest;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -282,5 +285,11 @@ public final class StrictZip {
 
     private static int s32(byte[] b, int at) {
         return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
+    }
+
+    /** @return the jar's manifest, read as {@link #of} reads the jar; {@code null} when it has none */
+    public static Manifest manifestOf(byte[] jar) throws IOException {
+        byte[] manifest = StrictZip.of(jar).read(StrictZip.MANIFEST);
+        return manifest == null ? null : new Manifest(new ByteArrayInputStream(manifest));
     }
 }
