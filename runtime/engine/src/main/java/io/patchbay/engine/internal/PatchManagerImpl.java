@@ -62,7 +62,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.jar.Manifest;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceRegistration;
@@ -282,7 +281,7 @@ public class PatchManagerImpl implements PatchManager {
             throws Exception {
         LevelState before = ledger.current();
         Snapshot snapshot = Snapshot.take(context, scr);
-        List<String> shouldBeActive = activeManagedBundles();
+        List<String> shouldBeActive = ManagedBundles.active(context);
         List<Change> changes = planned.changes();
         String id = ledger.begin(operation, subject, operator, Change.encode(changes));
         pauseHook("begin");
@@ -486,16 +485,6 @@ public class PatchManagerImpl implements PatchManager {
     /** The crash tests' pause point; the marker goes to the operation's output, the console that asked. */
     private void pauseHook(String step) {
         Faults.atStart().pauseIfAsked(step, System.out);
-    }
-
-    private List<String> activeManagedBundles() {
-        List<String> active = new ArrayList<>();
-        for (Bundle bundle : ManagedBundles.all(context)) {
-            if (bundle.getState() == Bundle.ACTIVE || bundle.getState() == Bundle.STARTING) {
-                active.add(bundle.getSymbolicName());
-            }
-        }
-        return active;
     }
 
     /**

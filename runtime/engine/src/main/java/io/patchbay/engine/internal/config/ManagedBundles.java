@@ -57,4 +57,15 @@ public final class ManagedBundles {
         }
         return Optional.empty();
     }
+
+    /** @return the symbolic names of the managed bundles that are active or starting now */
+    public static List<String> active(BundleContext context) {
+        List<String> active = new ArrayList<>();
+        for (Bundle bundle : all(context)) {
+            if (bundle.getState() == Bundle.ACTIVE || bundle.getState() == Bundle.STARTING) {
+                active.add(bundle.getSymbolicName());
+            }
+        }
+        return active;
+    }
 }
