@@ -81,7 +81,7 @@ public interface PatchManager {
      *
      * @return one line naming the framework and log versions in use, for each whether it is
      *         active, and the version ranges it was checked against
-     * @since 1.3
+     * @since 2.0
      */
     String uninstalledBundleCleaner();
 }

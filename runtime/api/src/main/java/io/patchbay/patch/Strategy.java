@@ -25,12 +25,13 @@ public enum Strategy {
 
     /**
      * @param word what an operator typed: {@code auto}, {@code refresh} or {@code handover};
-     *             null or blank means {@link #AUTO}
+     *             null (not given) means {@link #AUTO}; an empty word is refused like any other
+     *             unknown one, as an operator who typed it meant something
      * @return the strategy the word names
      * @throws IllegalArgumentException with a one-line message naming the word and the accepted ones
      */
     public static Strategy parse(String word) {
-        if (word == null || word.isBlank()) {
+        if (word == null) {
             return AUTO;
         }
         for (Strategy strategy : values()) {

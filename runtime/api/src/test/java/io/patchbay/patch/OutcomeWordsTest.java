@@ -12,7 +12,6 @@ class OutcomeWordsTest {
     @Test
     void strategyWordsAreTheOnesOperatorsType() {
         assertEquals(Strategy.AUTO, Strategy.parse(null));
-        assertEquals(Strategy.AUTO, Strategy.parse(" "));
         assertEquals(Strategy.HANDOVER, Strategy.parse("handover"));
         assertEquals("refresh", Strategy.REFRESH.toString());
     }
@@ -24,6 +23,8 @@ class OutcomeWordsTest {
         assertEquals("unknown strategy 'a?b" + "x".repeat(37) + "...'; use one of auto, refresh, handover",
                 assertThrows(IllegalArgumentException.class, () -> Strategy.parse("a\nb" + "x".repeat(60)))
                         .getMessage());
+        assertEquals("unknown strategy ''; use one of auto, refresh, handover",
+                assertThrows(IllegalArgumentException.class, () -> Strategy.parse("")).getMessage());
         assertEquals("unknown strategy 'HANDOVER'; use one of auto, refresh, handover",
                 assertThrows(IllegalArgumentException.class, () -> Strategy.parse("HANDOVER")).getMessage());
     }

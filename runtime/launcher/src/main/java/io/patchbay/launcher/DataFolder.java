@@ -103,6 +103,11 @@ final class DataFolder implements AutoCloseable {
         return root.resolve("config");
     }
 
+    /** The runtime's log file, which the engine writes and {@code patch:log} reads (rotated beside it). */
+    Path logFile() {
+        return root.resolve("log").resolve("patchbay.log");
+    }
+
     /** Folder for the console socket: owner-only, so only the owning user can attach. */
     Path runFolder() throws LaunchException {
         Path run = root.resolve("run");

@@ -37,6 +37,8 @@ final class PatchbayRuntime {
     static final String HOME_PROPERTY = "patchbay.home";
     /** Framework property: the Unix socket that {@code patchbay console} attaches to. */
     static final String CONSOLE_SOCKET_PROPERTY = "patchbay.console.socket";
+    /** Framework property: the runtime's log file, for the engine that writes it and the command that shows it. */
+    static final String LOG_FILE_PROPERTY = "patchbay.log.file";
     /** Framework property: the management API's port, for the management bundle. */
     static final String API_PORT_PROPERTY = "patchbay.api.port";
     /** Framework property: whether standard input is a terminal, for the terminal console bundle. */
@@ -218,9 +220,10 @@ final class PatchbayRuntime {
         config.put("felix.startlevel.bundle", Integer.toString(InitialBundles.APPLICATION_START_LEVEL));
         config.put("felix.log.level", "1");
         // The OSGi Log Service lets INFO and above through (its default is WARN), so the runtime's
-        // log file (DATA/log/patchbay.log) also has what recovery and the engine report.
+        // log file also has what recovery and the engine report.
         config.put("org.osgi.service.log.admin.loglevel", "INFO");
         config.put(DATA_PROPERTY, data.root().toString());
+        config.put(LOG_FILE_PROPERTY, data.logFile().toString());
         config.put(HOME_PROPERTY, options.home().toString());
         data.runFolder();
         config.put(CONSOLE_SOCKET_PROPERTY, data.root().resolve(AttachProtocol.SOCKET_PATH_IN_DATA).toString());

@@ -19,8 +19,8 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * {@code patch:log [-n N] [--follow] [--help]}: prints the last N lines (default 20) of the runtime's log
- * file, {@code <data>/log/patchbay.log}, which the engine writes from the OSGi Log Service (its
- * {@code PatchbayLogFile} names the same place); with {@code --follow} it then prints each new line
+ * file, which the engine writes from the OSGi Log Service, where the launcher's framework property
+ * {@code patchbay.log.file} says; with {@code --follow} it then prints each new line
  * as it is written, across rotations, until the command is interrupted (Ctrl-C).
  */
 @Component(service = LogCommand.class, property = {"osgi.command.scope=patch", "osgi.command.function=log"})
@@ -29,16 +29,16 @@ public class LogCommand {
     /** How often --follow looks for new lines. */
     private static final long FOLLOW_POLL_MILLIS = 200;
 
-    /** Framework property set by the launcher: the data folder. */
-    static final String DATA_PROPERTY = "patchbay.data";
+    /** Framework property set by the launcher: the runtime's log file. */
+    static final String LOG_FILE_PROPERTY = "patchbay.log.file";
 
-    /** The log file, or null in a framework the launcher did not start (no data folder). */
+    /** The log file, or null in a framework the launcher did not start. */
     private final Path file;
 
     @Activate
     public LogCommand(BundleContext context) {
-        String data = context.getProperty(DATA_PROPERTY);
-        this.file = data == null || data.isBlank() ? null : Path.of(data).resolve("log").resolve("patchbay.log");
+        String name = context.getProperty(LOG_FILE_PROPERTY);
+        this.file = name == null || name.isBlank() ? null : Path.of(name);
     }
 
     @Descriptor("show the last entries of the runtime's log (DATA/log/patchbay.log); --follow: then the new ones, until Ctrl-C")
@@ -58,7 +58,7 @@ public class LogCommand {
         }
         if (file == null) {
             throw new IllegalStateException("patch:log has no log file to show: this framework was not started by the"
-                    + " Patchbay launcher (" + DATA_PROPERTY + " is not set)");
+                    + " Patchbay launcher (" + LOG_FILE_PROPERTY + " is not set)");
         }
         PrintStream out = System.out;
         byte[] now = readOrEmpty(file);

@@ -48,6 +48,8 @@ public final class PatchbayLogFile implements LogListener {
     private OutputStream out;
     private long size;
     private boolean failing;
+    /** Sequence number of the last entry handled, so that an entry is never written twice. */
+    private long lastSequence = -1;
 
     @Activate
     public PatchbayLogFile(BundleContext context, @Reference LogReaderService reader) throws IOException {
@@ -58,22 +60,29 @@ public final class PatchbayLogFile implements LogListener {
         Files.createDirectories(file.getParent());
         long writtenUntil = Files.exists(file) ? Files.getLastModifiedTime(file).toMillis() : 0;
         open();
-        List<LogEntry> kept = new ArrayList<>();
-        for (Enumeration<LogEntry> e = reader.getLog(); e.hasMoreElements();) {
-            LogEntry entry = e.nextElement();
-            if (entry.getTime() > writtenUntil) {
-                kept.add(entry);
+        // Listening first, under this object's lock, so that nothing logged while the history is
+        // written is lost: live entries wait for the lock, and any that are also in the history
+        // are recognised by their sequence number.
+        synchronized (this) {
+            reader.addLogListener(this);
+            List<LogEntry> kept = new ArrayList<>();
+            for (Enumeration<LogEntry> e = reader.getLog(); e.hasMoreElements();) {
+                LogEntry entry = e.nextElement();
+                if (entry.getTime() > writtenUntil) {
+                    kept.add(entry);
+                }
             }
+            Collections.reverse(kept); // the log service gives the newest first
+            kept.forEach(this::logged);
         }
-        Collections.reverse(kept); // the log service gives the newest first
-        kept.forEach(this::logged);
-        reader.addLogListener(this);
     }
 
     @Deactivate
     synchronized void close() throws IOException {
         reader.removeLogListener(this);
-        out.close();
+        if (out != null) {
+            out.close();
+        }
     }
 
     /** @return the file being written now */
@@ -83,11 +92,18 @@ public final class PatchbayLogFile implements LogListener {
 
     @Override
     public synchronized void logged(LogEntry entry) {
+        if (entry.getSequence() <= lastSequence) {
+            return; // already written from the history
+        }
+        lastSequence = entry.getSequence();
         if (!LogLevel.INFO.implies(entry.getLogLevel())) {
             return;
         }
         byte[] line = (line(entry) + System.lineSeparator()).getBytes(StandardCharsets.UTF_8);
         try {
+            if (out == null) {
+                open(); // a rotation that failed half-way: try the file again
+            }
             if (size > 0 && size + line.length > maxBytes) {
                 rotate();
             }
@@ -112,7 +128,9 @@ public final class PatchbayLogFile implements LogListener {
     }
 
     private void rotate() throws IOException {
-        out.close();
+        OutputStream old = out;
+        out = null; // until the new file is open, the next entry reopens it
+        old.close();
         Files.deleteIfExists(numbered(files - 1));
         for (int n = files - 2; n >= 1; n--) {
             if (Files.exists(numbered(n))) {

@@ -34,6 +34,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
@@ -76,7 +77,10 @@ public class PatchFolderWatcher {
     static final String FAILED = "failed";
 
     private final PatchManager patches;
-    private final Logger log;
+    /** Dynamic: the log service coming or going never restarts the folder's polling. */
+    @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC)
+    private volatile Logger log;
     private final Path root;
     private final ScheduledExecutorService poller;
     /** What each waiting file looked like at the last look: size and modification time. */
@@ -85,11 +89,9 @@ public class PatchFolderWatcher {
     private final Set<Path> stuck = new HashSet<>();
 
     @Activate
-    public PatchFolderWatcher(@Reference PatchManager patches, BundleContext context, FolderConfig config,
-            @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL) Logger log)
+    public PatchFolderWatcher(@Reference PatchManager patches, BundleContext context, FolderConfig config)
             throws IOException {
         this.patches = patches;
-        this.log = log;
         this.root = patchFolder(context);
         if (!config.enabled() || root == null) {
             this.poller = null;

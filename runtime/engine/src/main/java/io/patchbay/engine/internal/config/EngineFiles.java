@@ -27,8 +27,18 @@ public final class EngineFiles {
         return Path.of(data).resolve("patchbay");
     }
 
-    /** @return the runtime's log file: {@code <data>/log/patchbay.log}, beside the engine's own folder */
+    /** Framework property set by the launcher: the runtime's log file. */
+    static final String LOG_FILE_PROPERTY = "patchbay.log.file";
+
+    /**
+     * @return the runtime's log file where the launcher says; in a framework the launcher did not
+     *         start (a test), {@code log/patchbay.log} beside the engine's own folder
+     */
     public static Path log(BundleContext context) {
+        String file = context.getProperty(LOG_FILE_PROPERTY);
+        if (file != null && !file.isBlank()) {
+            return Path.of(file);
+        }
         return dataFolder(context).getParent().resolve("log").resolve("patchbay.log");
     }
 

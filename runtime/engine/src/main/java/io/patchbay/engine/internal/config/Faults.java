@@ -53,7 +53,8 @@ public final class Faults {
         List<String> armed = new ArrayList<>();
         for (String name : List.of(PAUSE_AT, FAIL_WRITE, ENABLED)) {
             String value = context.getProperty(name);
-            if (value != null && !value.isEmpty()) {
+            // patchbay.test.faults is a switch: only "true" turns fault injection on.
+            if (value != null && !value.isEmpty() && (!name.equals(ENABLED) || Boolean.parseBoolean(value))) {
                 armed.add(name + "=" + value);
             }
         }

@@ -21,6 +21,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.util.tracker.ServiceTracker;
@@ -63,9 +64,16 @@ public final class UninstalledBundleCleaner implements SynchronousBundleListener
     private final Map<?, ?> serviceUse;
     private final ServiceTracker<Object, Map<?, ?>> loggerCaches;
 
+    /**
+     * Dynamic, so that the log service coming or going never restarts this component, and with it
+     * the patch manager that requires it.
+     */
+    @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC)
+    private volatile Logger log;
+
     @Activate
-    public UninstalledBundleCleaner(BundleContext context, @Reference(service = LoggerFactory.class,
-            cardinality = ReferenceCardinality.OPTIONAL) Logger log) throws InvalidSyntaxException {
+    public UninstalledBundleCleaner(BundleContext context) throws InvalidSyntaxException {
         this.context = context;
         Consumer<String> warn = message -> EngineLog.warn(log, message);
         this.serviceUse = serviceUseTable(context.getBundle(Constants.SYSTEM_BUNDLE_ID), warn);
