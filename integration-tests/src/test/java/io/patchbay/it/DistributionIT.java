@@ -3,7 +3,6 @@ package io.patchbay.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -218,7 +217,7 @@ class DistributionIT extends ProcessTest {
      */
     @Test
     void anotherUserAttachingIsToldThePermissionsRefuseThem() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/runuser")),
+        needs("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/runuser")),
                 "needs root and runuser to run the console as another user");
         // The folder above the data folder is open to all, as a home or /srv folder is.
         Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));

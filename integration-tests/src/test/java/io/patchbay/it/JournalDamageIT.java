@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.patchbay.journal.JournalFormat;
 import java.io.IOException;
@@ -116,7 +115,7 @@ class JournalDamageIT extends ProcessTest {
      */
     @Test
     void theRepairForcesTheBackupToDiskBeforeItReplacesTheJournal() throws Exception {
-        assumeTrue(straceRuns(), "needs strace, allowed to trace, to see the repair's system calls");
+        needs(straceRuns(), "needs strace, allowed to trace, to see the repair's system calls");
         Path data = temp.resolve("data");
         Path journal = data.resolve("patchbay/journal.log");
         Files.createDirectories(journal.getParent());
