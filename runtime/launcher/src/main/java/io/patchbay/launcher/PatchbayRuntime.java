@@ -181,15 +181,19 @@ final class PatchbayRuntime {
      *         engine left an operation to recovery, or the start-level thread is gone while there
      *         are still start levels to go down (at level 0 a stopping framework needs it no more)
      */
-    private static String cannotStop(Framework framework) {
+    static String cannotStop(Framework framework) {
         String abandoned = abandonedOperation(framework);
         if (abandoned != null) {
             return abandoned;
         }
         int state = framework.getState();
         FrameworkStartLevel level = framework.adapt(FrameworkStartLevel.class);
-        if ((state == Framework.ACTIVE || state == Framework.STOPPING) && level != null && level.getStartLevel() > 0
-                && !startLevelThreadRuns()) {
+        // The thread is looked at before the level: in an orderly stop it sets the level to 0 and
+        // only then ends, so a level above 0 read after the thread was seen gone means it died
+        // with levels still to go down. Read the other way round, a level read just before the
+        // thread finished its last step looks like a killed thread.
+        if ((state == Framework.ACTIVE || state == Framework.STOPPING) && level != null && !startLevelThreadRuns()
+                && level.getStartLevel() > 0) {
             return "the framework's start-level thread (" + START_LEVEL_THREAD + ") is gone, killed by a bundle,"
                     + " so the framework cannot stop; the next start recovers as after a crash";
         }
